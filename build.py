@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""policy-compare: build the site from data/.
+
+    python build.py                 validate, render and build site/
+    python build.py check           validate the data only
+    python build.py import SRC.txt  print a draft plan YAML for a source text
+    python build.py serve           build, then serve site/ on http://127.0.0.1:8000/
+
+Options: --data DIR (default data/), --out DIR (default site/), --strict
+(warnings fail the build). Errors are printed one per line as
+``file:line: key.path: message [code]``; the exit status is 1 on failure and
+the previous output folder is left untouched.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from policy_compare import pipeline  # noqa: E402
+from policy_compare.problems import BuildFailed  # noqa: E402
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "schema"])
+    parser.add_argument("source", nargs="?", help="with 'import': the source text file")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    parser.add_argument("--id", help="with 'import': the plan ID (default: the file name)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.command == "import":
+            if not args.source:
+                print("build.py import: name the source text file, e.g. python build.py import data/sources/ordos-2020.txt")
+                return 2
+            from policy_compare import importer
+            sys.stdout.write(importer.run(Path(args.source), args.id))
+            return 0
+        if args.command == "schema":
+            from policy_compare import schema_doc
+            sys.stdout.write(schema_doc.json_schema())
+            return 0
+        if args.command == "check":
+            warnings = pipeline.check(args.data, strict=args.strict)
+            for w in warnings:
+                print(w)
+            print(f"data OK: {pipeline.summary(args.data)}")
+            return 0
+        warnings = pipeline.build(args.data, args.out, strict=args.strict)
+        for w in warnings:
+            print(w)
+        print(f"site built in {args.out}")
+        if args.command == "serve":
+            pipeline.serve(args.out, args.port)
+        return 0
+    except BuildFailed as failed:
+        errors = [p for p in failed.problems if p.level == "error" or args.strict]
+        for problem in failed.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

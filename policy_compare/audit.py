@@ -1,0 +1,98 @@
+"""Completeness audit: numbers in the running text that look like targets.
+
+A number counts as a candidate when it stands in a sentence of the document
+body that names a year (20XX年) — or, for single-year plans, in any sentence —
+and it is not itself a year, a date, a document number or a list number.
+Every candidate must appear as ``value``/``value_max`` of a target encoded
+from the same source line, or be listed as an exception (with the reason) in
+``tests/exceptions/<plan>.py``.
+
+    python -m policy_compare.audit ordos-2020     # list uncovered candidates
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from .model import Plan
+from .validate import iter_provisions, load_plan
+
+RE_SENTENCE = re.compile(r"[^。;；]*[。;；]?")
+RE_YEAR_WORD = re.compile(r"20\d\d年")
+RE_NUMBER = re.compile(r"(?<![\d.〔\[（(第/])(\d+(?:\.\d+)?)(?![\d.])")
+NOT_TARGET_AFTER = re.compile(r"^(?:年|月|日|号|號|届|屆|次全会|次全會|〕|\]|\)|）|:|：)")
+
+
+def table_lines(plan: Plan) -> set[int]:
+    return {n for p, _, _ in iter_provisions(plan) if p.table
+            for n in range(p.source_line, (p.source_end_line or p.source_line) + 1)}
+
+
+def candidates(plan: Plan, source_text: str) -> list[tuple[int, str, str]]:
+    """(line, number, sentence) for every target-like number in running text."""
+    lines = source_text.split("\n")
+    first, last = plan.source.body_lines
+    skipped = {n for s in plan.source.skipped for n in range(s.lines[0], s.lines[1] + 1)}
+    tables = table_lines(plan)
+    single_year = len(plan.target_years) == 1
+    out = []
+    for n in range(first, min(last, len(lines)) + 1):
+        if n in skipped or n in tables:
+            continue
+        line = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])", "", lines[n - 1])
+        for sentence in RE_SENTENCE.findall(line):
+            if not sentence.strip() or not (single_year or RE_YEAR_WORD.search(sentence)):
+                continue
+            for m in RE_NUMBER.finditer(sentence):
+                after = sentence[m.end():m.end() + 4]
+                if NOT_TARGET_AFTER.match(after) or re.match(r"^(?:19|20)\d\d$", m.group(1)):
+                    continue
+                out.append((n, m.group(1), sentence.strip()))
+    return out
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def encoded_numbers(plan: Plan) -> dict[int, set[str]]:
+    """Numbers (as written, normalised) of the targets encoded from each line."""
+    found: dict[int, set[str]] = {}
+    for prov, _, _ in iter_provisions(plan):
+        for t in prov.targets:
+            for v in (t.value, t.value_max):
+                if v is not None:
+                    found.setdefault(prov.source_line, set()).add(_fmt(v))
+    return found
+
+
+def uncovered(plan: Plan, source_text: str, exceptions: dict | None = None) -> list[tuple[int, str, str]]:
+    exceptions = exceptions or {}
+    encoded = encoded_numbers(plan)
+    return [(n, num, s) for n, num, s in candidates(plan, source_text)
+            if _fmt(float(num)) not in encoded.get(n, set()) and (n, num) not in exceptions]
+
+
+def main(argv: list[str]) -> int:
+    data = Path(__file__).resolve().parent.parent / "data"
+    for plan_id in argv or [p.stem for p in sorted((data / "plans").glob("*.yaml"))]:
+        lp, problems = load_plan(data / "plans" / f"{plan_id}.yaml", data)
+        if lp is None:
+            print("\n".join(map(str, problems)))
+            continue
+        exc_file = data.parent / "tests" / "exceptions" / f"{plan_id.replace('-', '_')}.py"
+        exceptions: dict = {}
+        if exc_file.exists():
+            scope: dict = {}
+            exec(exc_file.read_text(encoding="utf-8"), scope)
+            exceptions = scope.get("EXCEPTIONS", {})
+        rows = uncovered(lp.plan, lp.source_text, exceptions)
+        for n, num, sentence in rows:
+            print(f"{plan_id}: line {n}: {num}  in  {sentence[:80]}")
+        print(f"{plan_id}: {len(rows)} uncovered of {len(candidates(lp.plan, lp.source_text))} candidates")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+"""The whole build, stage by stage: load → validate → compute → render → mkdocs → swap.
+
+Everything is read and checked before anything is written. The site is built
+into a temporary folder beside the output and swapped in only when MkDocs
+succeeded, so a failed build leaves the previous ``site/`` as it was.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .problems import BuildFailed, Problem
+from .validate import LoadedPlan, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _checked(data_dir: Path, strict: bool) -> tuple[list[LoadedPlan], list[Problem]]:
+    if not data_dir.is_dir():
+        raise BuildFailed([Problem(str(data_dir), 1, "", "no_data", "the data folder does not exist")])
+    plans, problems = validate(data_dir)
+    errors = [p for p in problems if p.level == "error" or strict]
+    if errors:
+        raise BuildFailed(problems)
+    return plans, problems
+
+
+def check(data_dir: Path, strict: bool = False) -> list[Problem]:
+    """Validate only; return warnings (errors raise BuildFailed)."""
+    return _checked(data_dir, strict)[1]
+
+
+def summary(data_dir: Path) -> str:
+    from .validate import iter_provisions
+    plans, _ = validate(data_dir)
+    n_prov = sum(1 for lp in plans for _ in iter_provisions(lp.plan))
+    n_tgt = sum(len(p.targets) for lp in plans for p, _, _ in iter_provisions(lp.plan))
+    return f"{len(plans)} plans, {n_prov} provisions, {n_tgt} targets"
+
+
+def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
+    """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
+    from . import compare, exports, render, sitebuild
+
+    plans, warnings = _checked(data_dir, strict)
+    corpus = compare.build_corpus(plans, data_dir)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
+        tmp = Path(tmp)
+        docs, site = tmp / "docs", tmp / "site"
+        shutil.copytree(ROOT / "content", docs)
+        render.write_pages(corpus, docs)
+        exports.write_all(corpus, docs / "data")
+        sitebuild.run_mkdocs(docs, site)
+        sitebuild.swap(site, out_dir)
+    return warnings
+
+
+def serve(out_dir: Path, port: int) -> None:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        print(f"serving {out_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        httpd.serve_forever()

@@ -1,0 +1,335 @@
+"""Stage 2 — validate: schema first, then one small rule per function.
+
+Steps:
+1. every ``data/plans/*.yaml`` is loaded (:mod:`.load`) and checked against
+   :class:`~policy_compare.model.Plan`; pydantic's errors are rewritten into
+   one plain line each, with the file's line for the key path;
+2. each valid plan is checked by the ``rule_*`` functions (verbatim text,
+   unique IDs, sensible targets, …) — each docstring states its rule;
+3. cross-file rules (``cross_*``) look at all plans together.
+
+Nothing raises: every function returns a list of problems, so a build
+reports *all* mistakes at once.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import ValidationError
+
+from .load import Document, display_path, load_yaml
+from .model import COMPARATORS, Plan, Provision, Section
+from .problems import Problem
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    doc: Document
+    source_text: str
+
+    def problem(self, loc: tuple, code: str, message: str, level: str = "error") -> Problem:
+        return Problem(self.doc.display, self.doc.line_of(loc), loc, code, message, level)
+
+
+# ---------------------------------------------------------------- schema
+
+
+def _shorten(value, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _friendly(err: dict, model_fields: list[str]) -> str:
+    """Turn one pydantic error into a sentence a non-programmer can act on."""
+    kind, loc, value = err["type"], err["loc"], err.get("input")
+    key = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"required key '{key}' is missing"
+    if kind == "extra_forbidden":
+        hint = difflib.get_close_matches(str(key), model_fields, n=1)
+        return f"unknown key '{key}'" + (f". Did you mean '{hint[0]}'?" if hint else f" (allowed keys: {', '.join(model_fields)})")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        extra = " (a year is written with digits only, like 2030)" if key in ("year", "start", "end") or "year" in str(loc) else ""
+        return f"'{_shorten(value)}' is not a whole number{extra}"
+    if kind in ("float_parsing", "float_type"):
+        return f"'{_shorten(value)}' is not a number (write digits only, e.g. 22.5; put words in value_text)"
+    if kind == "literal_error":
+        allowed = err.get("ctx", {}).get("expected", "")
+        return f"'{_shorten(value)}' is not allowed here; use one of {allowed}"
+    if kind == "string_pattern_mismatch":
+        return f"'{_shorten(value)}' is not a valid ID: use lower-case letters, digits and hyphens (e.g. 's2-1-p3')"
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return f"'{_shorten(value)}' is not a date: write YYYY-MM-DD, e.g. 2020-03-25"
+    if kind in ("string_type",):
+        return f"expected text, got '{_shorten(value)}'"
+    if kind in ("list_type",):
+        return f"expected a list (items starting with '- '), got '{_shorten(value)}'"
+    if kind in ("model_type", "dict_type"):
+        return f"expected a mapping of keys, got '{_shorten(value)}'"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    return f"{err['msg']} (got '{_shorten(value)}')"
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Allowed keys of the model that holds ``loc`` (for 'did you mean')."""
+    model = Plan
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            break
+        ann = info.annotation
+        for cand in getattr(ann, "__args__", ()) + (ann,):
+            inner = getattr(cand, "__args__", (cand,))
+            found = [c for c in inner if isinstance(c, type) and hasattr(c, "model_fields")]
+            if found:
+                model = found[0]
+                break
+    return list(model.model_fields)
+
+
+def check_schema(doc: Document) -> tuple[Plan | None, list[Problem]]:
+    """Rule: the file matches the schema in model.py (keys, types, allowed values)."""
+    try:
+        return Plan.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)) and not str(p).startswith(("function-", "literal[")))
+            problems.append(Problem(doc.display, doc.line_of(loc), loc, "schema", _friendly(err, _fields_at(loc))))
+        return None, problems
+
+
+# ---------------------------------------------------------------- walking
+
+
+def iter_sections(sections: list[Section], loc: tuple = ("sections",)) -> Iterator[tuple[Section, tuple]]:
+    for i, sec in enumerate(sections):
+        here = loc + (i,)
+        yield sec, here
+        yield from iter_sections(sec.sections, here + ("sections",))
+
+
+def iter_provisions(plan: Plan) -> Iterator[tuple[Provision, tuple, Section]]:
+    for sec, loc in iter_sections(plan.sections):
+        for j, prov in enumerate(sec.provisions):
+            yield prov, loc + ("provisions", j), sec
+
+
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Whitespace-insensitive form: runs of any white space become one space."""
+    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u2002", " ").replace("\u3000", " ")).strip()
+
+
+# ---------------------------------------------------------------- per-plan rules
+
+
+def rule_id_matches_file(lp: LoadedPlan) -> list[Problem]:
+    """A plan's id equals its file name (ordos-2020.yaml holds id ordos-2020)."""
+    stem = lp.doc.path.stem
+    if lp.plan.id != stem:
+        return [lp.problem(("id",), "id_not_file_name", f"'{lp.plan.id}' differs from the file name '{stem}'; make them equal")]
+    return []
+
+
+def rule_unique_ids(lp: LoadedPlan) -> list[Problem]:
+    """Section and provision IDs are unique within a plan (they are page anchors)."""
+    seen: dict[str, tuple] = {}
+    problems = []
+    items = [(s.id, loc) for s, loc in iter_sections(lp.plan.sections)]
+    items += [(p.id, loc) for p, loc, _ in iter_provisions(lp.plan)]
+    for ident, loc in items:
+        if ident in seen:
+            first = lp.doc.line_of(seen[ident] + ("id",))
+            problems.append(lp.problem(loc + ("id",), "duplicate_id", f"'{ident}' is already used at line {first}; IDs must be unique in a plan"))
+        else:
+            seen[ident] = loc
+    return problems
+
+
+def rule_verbatim(lp: LoadedPlan) -> list[Problem]:
+    """Headings and provision texts occur verbatim in the source; quotes and table cells occur
+    in it up to white space; a correction's original occurs in its provision text."""
+    src, flat = lp.source_text, squash(lp.source_text)
+    problems = []
+
+    def missing(loc, what, text, exact=True):
+        found = text in src if exact else squash(text) in flat
+        if not found:
+            problems.append(lp.problem(loc, "not_verbatim", f"{what} '{_shorten(text, 30)}' is not in {lp.plan.source.file}; copy it exactly from the source"))
+
+    for sec, loc in iter_sections(lp.plan.sections):
+        missing(loc + ("heading",), "heading", sec.heading)
+    for prov, loc, _ in iter_provisions(lp.plan):
+        missing(loc + ("text",), "text", prov.text)
+        if prov.correction and prov.correction.original not in prov.text:
+            problems.append(lp.problem(loc + ("correction", "original"), "correction_not_in_text",
+                                       f"'{_shorten(prov.correction.original, 30)}' is not part of this provision's text"))
+        if prov.responsibility_quote:
+            missing(loc + ("responsibility_quote",), "responsibility quote", prov.responsibility_quote)
+        for r, row in enumerate(prov.table or []):
+            for c, cell in enumerate(row):
+                if cell:
+                    missing(loc + ("table", r, c), "table cell", cell, exact=False)
+        for t, tgt in enumerate(prov.targets):
+            missing(loc + ("targets", t, "quote"), "quote", tgt.quote, exact=False)
+    for d, defect in enumerate(lp.plan.defects):
+        if defect.original:
+            missing(("defects", d, "original"), "defect original", defect.original, exact=False)
+    return problems
+
+
+def rule_source_lines(lp: LoadedPlan) -> list[Problem]:
+    """Where a heading or provision gives source_line, its text starts on that line."""
+    lines = lp.source_text.split("\n")
+    problems = []
+    items = [(s.heading, s.source_line, loc) for s, loc in iter_sections(lp.plan.sections)]
+    items += [(p.text, p.source_line, loc) for p, loc, _ in iter_provisions(lp.plan)]
+    for text, line, loc in items:
+        if line > len(lines) or squash(text.split("\n")[0]) not in squash(lines[line - 1]):
+            problems.append(lp.problem(loc + ("source_line",), "wrong_source_line",
+                                       f"line {line} of the source does not hold '{_shorten(text, 20)}'"))
+    return problems
+
+
+def rule_body_lines(lp: LoadedPlan) -> list[Problem]:
+    """source.body_lines is a range inside the source file."""
+    first, last = lp.plan.source.body_lines
+    n = lp.source_text.count("\n") + 1
+    if not 1 <= first <= last <= n:
+        return [lp.problem(("source", "body_lines"), "bad_body_lines", f"[{first}, {last}] is not a line range within the source's {n} lines")]
+    return []
+
+
+def rule_target_values(lp: LoadedPlan) -> list[Problem]:
+    """A target has a number or a value_text; a comparator needs a number; value_max is above value;
+    the year lies within 1949..2100 and, for a promised value, normally among target_years."""
+    problems = []
+    for prov, loc, _ in iter_provisions(lp.plan):
+        for t, tgt in enumerate(prov.targets):
+            here = loc + ("targets", t)
+            if tgt.value is None and not tgt.value_text:
+                problems.append(lp.problem(here, "target_without_value", "give a value (number) or a value_text (words)"))
+            if tgt.comparator and tgt.value is None:
+                problems.append(lp.problem(here + ("comparator",), "comparator_without_value", f"comparator '{tgt.comparator}' needs a numeric value"))
+            if tgt.value_max is not None and (tgt.value is None or tgt.value_max < tgt.value):
+                problems.append(lp.problem(here + ("value_max",), "bad_range", f"value_max {tgt.value_max} must be at least value {tgt.value}"))
+            if tgt.kind == "target" and tgt.year not in lp.plan.target_years and tgt.year > lp.plan.period.start:
+                problems.append(lp.problem(here + ("year",), "year_not_in_target_years",
+                                           f"{tgt.year} is not in target_years {lp.plan.target_years}", level="warning"))
+    return problems
+
+
+def rule_period(lp: LoadedPlan) -> list[Problem]:
+    """period.start <= period.end, and target_years are ascending."""
+    p = lp.plan
+    problems = []
+    if p.period.start > p.period.end:
+        problems.append(lp.problem(("period",), "bad_period", f"start {p.period.start} is after end {p.period.end}"))
+    if list(p.target_years) != sorted(set(p.target_years)):
+        problems.append(lp.problem(("target_years",), "target_years_order", "list each year once, in ascending order"))
+    return problems
+
+
+def _pieces_by_line(plan: Plan) -> dict[int, list[str]]:
+    """Squashed texts encoded from each source line (headings, provisions, table cells)."""
+    pieces: dict[int, list[str]] = {}
+    for sec, _ in iter_sections(plan.sections):
+        pieces.setdefault(sec.source_line, []).append(squash(sec.heading))
+    for sec, _ in iter_sections(plan.sections):
+        for prov in sec.provisions:
+            pieces.setdefault(prov.source_line, []).append(squash(prov.text))
+            cells = [squash(c) for row in prov.table or [] for c in row if c.strip()]
+            for line in range(prov.source_line, (prov.source_end_line or prov.source_line) + 1):
+                pieces.setdefault(line, []).extend(cells)
+    return pieces
+
+
+def rule_body_covered(lp: LoadedPlan) -> list[Problem]:
+    """Every non-blank line of the document body is encoded (as heading, provision or table cell)
+    or listed under source.skipped with a reason: nothing of the document is silently left out."""
+    first, last = lp.plan.source.body_lines
+    skipped = {n for s in lp.plan.source.skipped for n in range(s.lines[0], s.lines[1] + 1)}
+    pieces = _pieces_by_line(lp.plan)
+    lines = lp.source_text.split("\n")
+    problems = []
+    for n in range(first, min(last, len(lines)) + 1):
+        rest = squash(lines[n - 1])
+        if not rest or n in skipped:
+            continue
+        for piece in sorted(pieces.get(n, []), key=len, reverse=True):
+            if piece and piece in rest:
+                rest = rest.replace(piece, " ", 1)
+        if rest.strip(" "):
+            problems.append(lp.problem(("source", "body_lines"), "line_not_encoded",
+                                       f"source line {n} is not fully encoded: '{_shorten(rest.strip(), 30)}'; add it as a heading or provision, or list it under source.skipped with a reason"))
+    return problems
+
+
+PLAN_RULES = [rule_id_matches_file, rule_unique_ids, rule_body_lines, rule_verbatim, rule_source_lines,
+              rule_body_covered, rule_target_values, rule_period]
+
+
+# ---------------------------------------------------------------- cross-file rules
+
+
+def cross_unique_plan_ids(plans: list[LoadedPlan]) -> list[Problem]:
+    """No two plan files share an id."""
+    seen: dict[str, LoadedPlan] = {}
+    problems = []
+    for lp in plans:
+        if lp.plan.id in seen:
+            problems.append(lp.problem(("id",), "duplicate_id", f"plan id '{lp.plan.id}' is also used by {seen[lp.plan.id].doc.display}"))
+        seen.setdefault(lp.plan.id, lp)
+    return problems
+
+
+CROSS_RULES = [cross_unique_plan_ids]
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+    doc, problems = load_yaml(path)
+    if doc is None:
+        return None, problems
+    plan, schema_problems = check_schema(doc)
+    problems += schema_problems
+    if plan is None:
+        return None, problems
+    src_path = data_dir / plan.source.file
+    if not src_path.is_file():
+        problems.append(Problem(doc.display, doc.line_of(("source", "file")), ("source", "file"), "source_missing",
+                                f"'{plan.source.file}' does not exist under {display_path(data_dir)}/"))
+        return None, problems
+    return LoadedPlan(plan, doc, src_path.read_text(encoding="utf-8")), problems
+
+
+def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
+    plan_dir = data_dir / "plans"
+    files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
+    if not files:
+        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
+    plans, problems = [], []
+    for path in files:
+        lp, found = load_plan(path, data_dir)
+        problems += found
+        if lp is not None:
+            for rule in PLAN_RULES:
+                problems += rule(lp)
+            plans.append(lp)
+    for rule in CROSS_RULES:
+        problems += rule(plans)
+    return plans, problems
