@@ -51,9 +51,9 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         tmp = Path(tmp)
         docs, site = tmp / "docs", tmp / "site"
         shutil.copytree(ROOT / "content", docs)
-        render.write_pages(corpus, docs)
+        nav = render.write_pages(corpus, docs)
         exports.write_all(corpus, docs / "data")
-        sitebuild.run_mkdocs(docs, site)
+        sitebuild.run_mkdocs(docs, site, nav)
         sitebuild.swap(site, out_dir)
     return warnings
 

@@ -1,0 +1,92 @@
+"""Stage 4b — open data: plans.json, provisions.json and targets.csv.
+
+The field names are a public contract (documented on the Data page and in
+README): add fields, never rename or remove them. URLs are site-relative so
+the files stay right under any base path (GitHub Pages project sites).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .compare import Corpus, ProvisionRef, plan_url, source_url
+
+TARGET_COLUMNS = ["city", "city_en", "plan", "provision_id", "target_id", "indicator", "indicator_id", "year",
+                  "year_inferred", "kind", "comparator", "value", "value_max", "value_text", "unit", "unit_note",
+                  "relative", "nature", "quote", "url"]
+
+
+def plan_records(corpus: Corpus) -> list[dict]:
+    out = []
+    for plan in corpus.plans:
+        stats = corpus.stats[plan.id]
+        out.append({
+            "id": plan.id, "city": plan.city.zh, "city_en": plan.city.en,
+            "province": plan.province.zh, "province_en": plan.province.en,
+            "title": plan.title, "doc_number": plan.doc_number, "issuer": plan.issuer,
+            "date_written": plan.date_written.isoformat(),
+            "date_published": plan.date_published.isoformat() if plan.date_published else None,
+            "kind": plan.kind, "period": [plan.period.start, plan.period.end],
+            "target_years": plan.target_years, "script": plan.script,
+            "source_url": plan.source.url, "source_file": plan.source.file,
+            "source_page": source_url(plan), "url": plan_url(plan),
+            "actions": stats.actions, "provisions": stats.provisions,
+            "targets": stats.targets, "baselines": stats.baselines,
+            "defects": [d.model_dump(exclude_none=True) for d in plan.defects],
+        })
+    return out
+
+
+def provision_record(ref: ProvisionRef) -> dict:
+    prov = ref.provision
+    record = {
+        "id": ref.id, "plan": ref.plan.id, "city": ref.plan.city.zh, "city_en": ref.plan.city.en,
+        "path": list(ref.path), "text": prov.text,
+        "lead": prov.lead, "partners": prov.partners,
+        "url": ref.url, "source_line": prov.source_line,
+    }
+    if prov.correction:
+        record["correction"] = prov.correction.model_dump()
+    if prov.table:
+        record["table"] = prov.table
+    return record
+
+
+def targets_csv(corpus: Corpus) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=TARGET_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for tref in corpus.targets:
+        t, ref = tref.target, tref.ref
+        writer.writerow({
+            "city": ref.plan.city.zh, "city_en": ref.plan.city.en, "plan": ref.plan.id,
+            "provision_id": ref.id, "target_id": tref.id, "indicator": t.indicator,
+            "indicator_id": t.indicator_id or "", "year": t.year, "year_inferred": str(t.year_inferred).lower(),
+            "kind": t.kind, "comparator": t.comparator or "", "value": _num(t.value),
+            "value_max": _num(t.value_max), "value_text": t.value_text or "", "unit": t.unit or "",
+            "unit_note": t.unit_note or "", "relative": str(t.relative).lower(), "nature": t.nature or "",
+            "quote": t.quote, "url": ref.url,
+        })
+    return "\ufeff" + buf.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_all(corpus: Corpus, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "plans.json": _json(plan_records(corpus)),
+        "provisions.json": _json([provision_record(r) for r in corpus.provisions]),
+        "targets.csv": targets_csv(corpus),
+    }
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in files]

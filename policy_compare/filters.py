@@ -1,0 +1,53 @@
+"""Jinja filters: plain functions, registered in one place (:data:`FILTERS`), tested directly."""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from .model import Target
+
+COMPARATOR_SYMBOLS = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "~": "≈"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
+
+
+def md(text: str) -> Markup:
+    """Escape text for use inside Markdown (headings, table cells): HTML first, then Markdown syntax."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+def num(value: float | None) -> str:
+    """22.0 -> '22', 3.69 -> '3.69'."""
+    return "" if value is None else f"{value:g}"
+
+
+def target_value(t: Target) -> str:
+    """'≥ 22%', '4–7 岁', '同比例提高' — the value as a reader compares it."""
+    if t.value is None:
+        return t.value_text or ""
+    number = num(t.value) if t.value_max is None else f"{num(t.value)}–{num(t.value_max)}"
+    sign = COMPARATOR_SYMBOLS.get(t.comparator or "=", "")
+    unit = t.unit or ""
+    sep = "" if unit in ("%", "‰") else " "
+    rel = "+" if t.relative and not sign else ""
+    return f"{sign}{' ' if sign else ''}{rel}{number}{sep if unit else ''}{unit}".strip()
+
+
+def cn_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
+def join_bodies(bodies: list[str]) -> str:
+    return "、".join(bodies)
+
+
+def provision_text(p) -> Markup:
+    """Provision text, HTML-escaped; a defective run (see its correction) is marked as such."""
+    text = escape(p.text)
+    if p.correction:
+        original = escape(p.correction.original)
+        text = Markup(str(text).replace(str(original), f'<mark class="pv-garbled" title="原文有乱码，见下方更正 garbled in the source; see correction">{original}</mark>', 1))
+    return Markup(text)
+
+
+FILTERS = {"provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "join_bodies": join_bodies}
