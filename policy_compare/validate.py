@@ -276,8 +276,10 @@ def rule_body_covered(lp: LoadedPlan) -> list[Problem]:
     return problems
 
 
-PLAN_RULES = [rule_id_matches_file, rule_unique_ids, rule_body_lines, rule_verbatim, rule_source_lines,
-              rule_body_covered, rule_target_values, rule_period]
+PLAN_RULES = [rule_id_matches_file, rule_unique_ids, rule_body_lines, rule_verbatim, rule_target_values, rule_period]
+# These compare the encoded text with the source line by line: run only when every text is verbatim,
+# so one mistyped heading gives one message, not three.
+LINE_RULES = [rule_source_lines, rule_body_covered]
 
 
 # ---------------------------------------------------------------- cross-file rules
@@ -327,8 +329,10 @@ def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
         lp, found = load_plan(path, data_dir)
         problems += found
         if lp is not None:
-            for rule in PLAN_RULES:
-                problems += rule(lp)
+            found = [p for rule in PLAN_RULES for p in rule(lp)]
+            if not any(p.code in ("not_verbatim", "bad_body_lines") for p in found):
+                found += [p for rule in LINE_RULES for p in rule(lp)]
+            problems += found
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)

@@ -1,0 +1,102 @@
+"""Bad input gets one clear line per problem (file:line: key path: message [code]), no traceback,
+and a failed build leaves the previous site untouched."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, run_build
+
+PLAN = "plans/mini-2020.yaml"
+F = f"tests/fixtures/mini-broken/{PLAN}"  # shown path; see broken_copy
+
+# (case, replace this, with this, expected error line)
+CASES = [
+    ("yaml_syntax", "kind: 实施方案\n", "kind: [实施方案\n",
+     f"{{f}}:14: the YAML is not well-formed: expected ',' or ']', but got ':' (while parsing a flow sequence); check indentation, colons and quotes on this line or the one before [yaml_syntax]"),
+    ("missing_key", "title: 健康鄂尔多斯行动实施方案\n", "",
+     "{f}:1: title: required key 'title' is missing [schema]"),
+    ("wrong_type", "target_years:\n- 2022\n- 2030\n", "target_years: 2022 and 2030\n",
+     "{f}:17: target_years: expected a list (items starting with '- '), got '2022 and 2030' [schema]"),
+    ("duplicate_id", "  - id: s1-2\n", "  - id: s1-1\n",
+     "{f}:52: sections[1].sections[1].id: 's1-1' is already used at line 44; IDs must be unique in a plan [duplicate_id]"),
+    ("year_letter_o", "          year: 2030\n", "          year: 2O30\n",
+     "{f}:137: sections[3].sections[0].sections[1].provisions[0].targets[1].year: '2O30' is not a whole number (a year is written with digits only, like 2030) [schema]"),
+    ("bad_comparator", "          comparator: '>='\n          value: 22\n", "          comparator: ≥\n          value: 22\n",
+     "{f}:132: sections[3].sections[0].sections[1].provisions[0].targets[0].comparator: '≥' is not allowed here; use one of '=', '>=', '<=', '>', '<' or '~' [schema]"),
+    ("unknown_source", "file: sources/mini-2020.txt", "file: sources/mini-2021.txt",
+     "{f}:22: source.file: 'sources/mini-2021.txt' does not exist under tests/fixtures/mini-broken/ [source_missing]"),
+    ("unknown_key_typo", "          value: 22\n          unit: '%'", "          value: 22\n          units: '%'",
+     "{f}:134: sections[3].sections[0].sections[1].provisions[0].targets[0].units: unknown key 'units'. Did you mean 'unit'? [schema]"),
+    ("bad_date", "date_written: '2020-03-25'", "date_written: '2020-13-25'",
+     "{f}:12: date_written: '2020-13-25' is not a date: write YYYY-MM-DD, e.g. 2020-03-25 [schema]"),
+    ("not_verbatim", "heading: 一、工作原则", "heading: 一、工作原理",
+     "{f}:40: sections[1].heading: heading '一、工作原理' is not in sources/mini-2020.txt; copy it exactly from the source [not_verbatim]"),
+]
+
+
+@pytest.fixture
+def broken_copy():
+    """A fresh copy of the mini fixture at a fixed path (so messages name a stable file)."""
+    dest = MINI.parent / "mini-broken"
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(MINI, dest)
+    yield dest
+    shutil.rmtree(dest)
+
+
+def test_mini_fixture_is_valid():
+    proc = run_build("check", "--data", str(MINI))
+    assert proc.returncode == 0, proc.stderr
+    assert "data OK: 1 plans, 11 provisions, 2 targets" in proc.stdout
+
+
+@pytest.mark.parametrize("case,old,new,expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gives_one_clear_line(broken_copy: Path, case, old, new, expected):
+    plan = broken_copy / PLAN
+    text = plan.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"fixture changed: {old!r} must occur once"
+    plan.write_text(text.replace(old, new), encoding="utf-8")
+    proc = run_build("check", "--data", str(broken_copy))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [expected.format(f=F), "build failed: 1 error"]
+
+
+def test_failed_build_leaves_previous_site(broken_copy: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok = run_build("--data", str(broken_copy), "--out", str(out))
+    assert ok.returncode == 0, ok.stderr
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert (out / "plans" / "mini-2020" / "index.html").exists()
+    plan = broken_copy / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 2030", "year: 2O30"), encoding="utf-8")
+    failed = run_build("--data", str(broken_copy), "--out", str(out))
+    assert failed.returncode == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".build-*")), "temporary build folder left behind"
+
+
+def test_many_mistakes_are_all_reported(broken_copy: Path):
+    """Validators report, they don't stop at the first problem."""
+    plan = broken_copy / PLAN
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("  - id: s1-2\n", "  - id: s1-1\n").replace("heading: 一、工作原则", "heading: 一、工作原理")
+    plan.write_text(text, encoding="utf-8")
+    proc = run_build("check", "--data", str(broken_copy))
+    lines = proc.stderr.strip().splitlines()
+    assert [line.rsplit("[", 1)[-1] for line in lines[:-1]] == ["duplicate_id]", "not_verbatim]"]
+    assert lines[-1] == "build failed: 2 errors"
+
+
+def test_import_drafts_a_valid_structure(tmp_path: Path):
+    """`build.py import` slices the source into headings and provisions verbatim."""
+    proc = run_build("import", str(MINI / "sources" / "mini-2020.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert "heading: (一)实施健康知识普及行动" in proc.stdout
+    assert "responsibility_quote: (牵头部门:市卫生健康委员会,配合部门:市委宣传部、市人力资源和社会保障局)" in proc.stdout
