@@ -99,7 +99,12 @@ class Writer:
     def write(self, rel: str, header: str, body: str) -> None:
         path = self.docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = f"<!-- {header} -->\n{body}"
+        comment = f"<!-- {header} -->\n"
+        if body.startswith("---\n"):  # front matter must stay first
+            end = body.index("\n---\n", 4) + 5
+            text = body[:end] + comment + body[end:]
+        else:
+            text = comment + body
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         self.written.append(path)

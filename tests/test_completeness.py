@@ -79,7 +79,8 @@ def test_every_target_number_with_a_year_is_encoded(plans, plan_id):
 def test_audit_catches_a_missing_target(plans):
     """The audit is not vacuous: dropping one encoded target makes it report that number."""
     lp = next(lp for lp in plans if lp.plan.id == "ordos-2020")
-    prov_with_target = next(p for s, _ in iter_sections(lp.plan.sections) for p in s.provisions if p.targets)
+    prov_with_target = next(p for s, _ in iter_sections(lp.plan.sections) for p in s.provisions
+                            if any(t.value is not None for t in p.targets))
     stripped = prov_with_target.model_copy(update={"targets": []})
     sections = lp.plan.model_copy(deep=True)
 

@@ -94,7 +94,7 @@ def test_known_source_defects_are_recorded():
 
 def test_lishui_garbled_run_is_corrected_and_marked():
     data, source = load(DATA / "plans" / "lishui-2021.yaml")
-    corrections = [v for _, k, v in walk(data) if k == "correction"]
+    corrections = [v for _, k, v in walk(data) if k == "correction" and isinstance(v, dict)]
     assert len(corrections) == 1
     fix = corrections[0]
     assert "\ue2ae" in fix["original"] and "\ue2ae" not in fix["corrected"]
