@@ -3,6 +3,9 @@
 A number counts as a candidate when it stands in a sentence of the document
 body that names a year (20XX年) — or, for single-year plans, in any sentence —
 and it is not itself a year, a date, a document number or a list number.
+In sentences without a year, a number still counts when it reads like a level
+to reach: a percentage or per-mille value, or a number after 不低于/达到/控制在…
+or before 以上/以下/以内 (the year is then implied: the plan's horizon).
 Every candidate must appear as ``value``/``value_max`` of a target encoded
 from the same source line, or be listed as an exception (with the reason) in
 ``tests/exceptions/<plan>.py``.
@@ -21,6 +24,8 @@ from .validate import iter_provisions, load_plan
 RE_SENTENCE = re.compile(r"[^。;；]*[。;；]?")
 RE_YEAR_WORD = re.compile(r"20\d\d年")
 RE_NUMBER = re.compile(r"(?<![\d.〔\[（(第/])(\d+(?:\.\d+)?)(?![\d.])")
+LEVEL_BEFORE = re.compile(r"(?:不低于|不少于|不超过|不高于|达到|达|提高到|提升到|提高至|降低到|降到|降至|下降到|控制在|增加到|增至|保持在|低于|高于|超过)$")
+LEVEL_AFTER = re.compile(r"^(?:\s*(?:%|‰|％|个百分点)|[^\d,，。;；、]{0,4}(?:以上|以下|以内|左右))")
 NOT_TARGET_AFTER = re.compile(r"^(?:年|月|日|号|號|届|屆|次全会|次全會|〕|\]|\)|）|:|：)")
 
 
@@ -42,12 +47,18 @@ def candidates(plan: Plan, source_text: str) -> list[tuple[int, str, str]]:
             continue
         line = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])", "", lines[n - 1])
         for sentence in RE_SENTENCE.findall(line):
-            if not sentence.strip() or not (single_year or RE_YEAR_WORD.search(sentence)):
+            if not sentence.strip():
                 continue
+            dated = single_year or RE_YEAR_WORD.search(sentence)
             for m in RE_NUMBER.finditer(sentence):
-                after = sentence[m.end():m.end() + 4]
+                after = sentence[m.end():m.end() + 8]
                 if NOT_TARGET_AFTER.match(after) or re.match(r"^(?:19|20)\d\d$", m.group(1)):
                     continue
+                level_word = LEVEL_BEFORE.search(sentence[:m.start()])
+                if not dated and not (LEVEL_AFTER.match(after) or level_word):
+                    continue
+                if not dated and after.startswith("岁") and not level_word:
+                    continue  # an age bound (35岁以上人群), not a level to reach
                 out.append((n, m.group(1), sentence.strip()))
     return out
 
