@@ -79,11 +79,14 @@ def source_url(plan: Plan) -> str:
 
 
 def _walk(plan: Plan, sections: list[Section], path: tuple, ids: tuple, out: list[ProvisionRef]) -> None:
+    """Collect provisions in document order with the headings above them."""
     for sec in sections:
         here, here_ids = path + (sec.heading,), ids + (sec.id,)
-        for prov in sec.provisions:
-            out.append(ProvisionRef(plan, prov, here, here_ids))
-        _walk(plan, sec.sections, here, here_ids, out)
+        for kind, _, child in sec.children():
+            if kind == "provision":
+                out.append(ProvisionRef(plan, child, here, here_ids))
+            else:
+                _walk(plan, [child], here, here_ids, out)
 
 
 def build_corpus(plans: list[LoadedPlan], data_dir: Path) -> Corpus:

@@ -102,6 +102,13 @@ class Section(Strict):
     sections: list[Section] = Field(default_factory=list, description="Sub-headings, in document order.")
     source_line: int = Field(ge=1, description="Line of the source file holding the heading.")
 
+    def children(self) -> list[tuple[str, int, "Provision | Section"]]:
+        """(kind, index, item) for provisions and sub-sections in document order, by source line,
+        so a concluding paragraph after the sub-headings stays after them."""
+        items = [("provision", i, p) for i, p in enumerate(self.provisions)]
+        items += [("section", i, s) for i, s in enumerate(self.sections)]
+        return sorted(items, key=lambda item: item[2].source_line)
+
     @property
     def title(self) -> str:
         """Heading without its numbering and final full stop."""

@@ -118,9 +118,17 @@ def iter_sections(sections: list[Section], loc: tuple = ("sections",)) -> Iterat
 
 
 def iter_provisions(plan: Plan) -> Iterator[tuple[Provision, tuple, Section]]:
-    for sec, loc in iter_sections(plan.sections):
-        for j, prov in enumerate(sec.provisions):
-            yield prov, loc + ("provisions", j), sec
+    """Every provision in document order, with its YAML path and its section."""
+    for i, sec in enumerate(plan.sections):
+        yield from _provisions_in(sec, ("sections", i))
+
+
+def _provisions_in(sec: Section, loc: tuple) -> Iterator[tuple[Provision, tuple, Section]]:
+    for kind, index, child in sec.children():
+        if kind == "provision":
+            yield child, loc + ("provisions", index), sec
+        else:
+            yield from _provisions_in(child, loc + ("sections", index))
 
 
 _WS = re.compile(r"\s+")

@@ -190,3 +190,13 @@ def test_404_page_links_use_the_deployment_sub_path(tmp_path: Path):
     page = parse(out / "404.html")
     local = [u for u in page.links + [u for _, u in page.resources] if not urlsplit(u).scheme]
     assert local and all(u.startswith("/repo/") for u in local), local[:5]
+
+
+def test_provisions_are_in_document_order(site: Path):
+    """A concluding paragraph after sub-headings (Jiamusi 第一节, line 49) stays after them."""
+    records = json.loads((site / "data" / "provisions.json").read_text(encoding="utf-8"))
+    by_plan: dict[str, list[int]] = {}
+    for r in records:
+        by_plan.setdefault(r["plan"], []).append(r["source_line"])
+    for plan_id, lines in by_plan.items():
+        assert lines == sorted(lines), plan_id
