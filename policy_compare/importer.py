@@ -117,7 +117,9 @@ def draft(source: Path, plan_id: str) -> dict:
     stack: list[tuple[int, dict]] = []  # (level index, section)
     root: list[dict] = []
     level_order = {"chapter": 0, "section": 1, "part": 2, "subpart": 3, "task": 4}
-    preamble = {"id": "s0", "heading": "TODO", "kind": "preamble", "provisions": [], "sections": []}
+    first_line = next((n for n, raw in enumerate(lines, start=1) if raw.strip()), 1)
+    preamble = {"id": "s0", "heading": "TODO: the document title line", "kind": "preamble",
+                "source_line": first_line, "provisions": [], "sections": []}
     counters: dict[str, int] = {}
 
     def new_id(parent_id: str | None) -> str:
