@@ -167,6 +167,22 @@ class Plan(Strict):
     sections: list[Section] = Field(description="The document body: top-level headings in order (a preamble may be a section with kind 'part').")
 
 
+class Topic(Strict):
+    """A canonical topic (data/topics.yaml) that plans are compared on."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable ID, e.g. 'tobacco-alcohol'; the topic page's URL.")
+    name_zh: str = Field(description="Chinese name.")
+    name_en: str = Field(description="English name.")
+    description: str = Field(description="One line saying what the topic covers (English).")
+    keywords: list[str] = Field(default_factory=list, description="Words that guided tagging (a person decides).")
+    healthy_china: Optional[int] = Field(None, ge=1, le=15, description="Number of the matching special action of the national Healthy China Action, if any.")
+    notes: Optional[str] = Field(None, description="Tagging notes: borderline cases and how they were decided.")
+
+
+class TopicCatalogue(Strict):
+    topics: list[Topic] = Field(description="All topics, in display order.")
+
+
 _NUMBERING = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百]+[章节部分篇]\s*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|附件\d*[:：]?)\s*")
 

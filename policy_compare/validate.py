@@ -22,7 +22,7 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_yaml
-from .model import COMPARATORS, Plan, Provision, Section
+from .model import Plan, Provision, Section, TopicCatalogue
 from .problems import Problem
 
 
@@ -95,15 +95,16 @@ def _fields_at(loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
-def check_schema(doc: Document) -> tuple[Plan | None, list[Problem]]:
+def check_schema(doc: Document, model=Plan):
     """Rule: the file matches the schema in model.py (keys, types, allowed values)."""
     try:
-        return Plan.model_validate(doc.data), []
+        return model.model_validate(doc.data), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)) and not str(p).startswith(("function-", "literal[")))
-            problems.append(Problem(doc.display, doc.line_of(loc), loc, "schema", _friendly(err, _fields_at(loc))))
+            fields = _fields_at(loc) if model is Plan else list(model.model_fields)
+            problems.append(Problem(doc.display, doc.line_of(loc), loc, "schema", _friendly(err, fields)))
         return None, problems
 
 
@@ -306,7 +307,51 @@ def cross_unique_plan_ids(plans: list[LoadedPlan]) -> list[Problem]:
     return problems
 
 
+def cross_known_topics(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
+    """Every topic tag on a provision is an ID in data/topics.yaml."""
+    problems = []
+    for lp in plans:
+        for prov, loc, _ in iter_provisions(lp.plan):
+            for k, tag in enumerate(prov.topics):
+                if tag not in topics:
+                    hint = difflib.get_close_matches(tag, sorted(topics), n=1)
+                    problems.append(lp.problem(loc + ("topics", k), "unknown_topic",
+                                               f"'{tag}' is not in data/topics.yaml" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+    return problems
+
+
+def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
+    """Every provision carries at least one topic (a warning until all plans are tagged)."""
+    return [lp.problem(loc + ("id",), "untagged_provision", f"provision '{prov.id}' has no topics", level="warning")
+            for lp in plans for prov, loc, _ in iter_provisions(lp.plan) if not prov.topics]
+
+
+def cross_unique_topics(catalogue: TopicCatalogue, doc: Document) -> list[Problem]:
+    """Topic IDs are unique."""
+    seen, problems = set(), []
+    for i, t in enumerate(catalogue.topics):
+        if t.id in seen:
+            problems.append(Problem(doc.display, doc.line_of(("topics", i, "id")), ("topics", i, "id"), "duplicate_id", f"topic '{t.id}' is defined twice"))
+        seen.add(t.id)
+    return problems
+
+
 CROSS_RULES = [cross_unique_plan_ids]
+TOPIC_RULES = [cross_known_topics, cross_tagged]
+
+
+def load_topics(data_dir: Path) -> tuple[TopicCatalogue | None, list[Problem]]:
+    path = data_dir / "topics.yaml"
+    if not path.exists():
+        return TopicCatalogue(topics=[]), []
+    doc, problems = load_yaml(path)
+    if doc is None:
+        return None, problems
+    catalogue, found = check_schema(doc, TopicCatalogue)
+    problems += found
+    if catalogue is not None:
+        problems += cross_unique_topics(catalogue, doc)
+    return catalogue, problems
 
 
 # ---------------------------------------------------------------- entry point
@@ -330,10 +375,16 @@ def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Probl
 
 def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
     """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
+    plans, problems, _ = validate_all(data_dir)
+    return plans, problems
+
+
+def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], TopicCatalogue | None]:
+    """As :func:`validate`, also returning the topic catalogue."""
     plan_dir = data_dir / "plans"
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
-        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
+        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")], None
     plans, problems = [], []
     for path in files:
         lp, found = load_plan(path, data_dir)
@@ -346,4 +397,10 @@ def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    return plans, problems
+    catalogue, topic_problems = load_topics(data_dir)
+    problems += topic_problems
+    if catalogue is not None and catalogue.topics:
+        ids = {t.id for t in catalogue.topics}
+        for rule in TOPIC_RULES:
+            problems += rule(plans, ids)
+    return plans, problems, catalogue
