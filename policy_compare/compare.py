@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Plan, Provision, Section, Target
+from .model import Plan, Provision, Section, Target, Topic, TopicCatalogue
 from .validate import LoadedPlan, iter_sections
 
 
@@ -57,6 +57,33 @@ class PlanStats:
     baselines: int
 
 
+@dataclass(frozen=True)
+class TopicCoverage:
+    """One city's share of a topic: its provisions (document order) and how many targets they carry."""
+
+    plan: Plan
+    provisions: tuple[ProvisionRef, ...]
+    targets: int
+
+    @property
+    def addressed(self) -> bool:
+        return bool(self.provisions)
+
+
+@dataclass(frozen=True)
+class TopicView:
+    topic: Topic
+    coverage: tuple[TopicCoverage, ...]  # one per plan, in plan order
+
+    @property
+    def cities_addressing(self) -> int:
+        return sum(1 for c in self.coverage if c.addressed)
+
+    @property
+    def provision_ids(self) -> list[str]:
+        return [r.id for c in self.coverage for r in c.provisions]
+
+
 @dataclass
 class Corpus:
     plans: list[Plan]
@@ -64,6 +91,7 @@ class Corpus:
     provisions: list[ProvisionRef] = field(default_factory=list)
     targets: list[TargetRef] = field(default_factory=list)
     stats: dict[str, PlanStats] = field(default_factory=dict)
+    topics: list[TopicView] = field(default_factory=list)
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return [p for p in self.provisions if p.plan.id == plan_id]
@@ -89,7 +117,23 @@ def _walk(plan: Plan, sections: list[Section], path: tuple, ids: tuple, out: lis
                 _walk(plan, [child], here, here_ids, out)
 
 
-def build_corpus(plans: list[LoadedPlan], data_dir: Path) -> Corpus:
+def topic_url(topic: Topic) -> str:
+    return f"topics/{topic.id}/"
+
+
+def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
+    """Per topic, every plan's tagged provisions — including plans that do not address it."""
+    views = []
+    for topic in catalogue.topics:
+        coverage = []
+        for plan in corpus.plans:
+            refs = tuple(r for r in corpus.provisions_of(plan.id) if topic.id in r.provision.topics)
+            coverage.append(TopicCoverage(plan, refs, sum(len(r.provision.targets) for r in refs)))
+        views.append(TopicView(topic, tuple(coverage)))
+    return views
+
+
+def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogue: TopicCatalogue | None = None) -> Corpus:
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
     for lp in ordered:
@@ -105,4 +149,5 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path) -> Corpus:
             targets=sum(1 for t in targets if t.target.kind == "target"),
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
+    corpus.topics = topic_views(corpus, catalogue or TopicCatalogue(topics=[]))
     return corpus

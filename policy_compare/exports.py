@@ -11,7 +11,7 @@ import io
 import json
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef, plan_url, source_url
+from .compare import Corpus, ProvisionRef, plan_url, source_url, topic_url
 
 TARGET_COLUMNS = ["city", "city_en", "plan", "provision_id", "target_id", "indicator", "indicator_id", "year",
                   "year_inferred", "kind", "comparator", "value", "value_max", "value_text", "unit", "unit_note",
@@ -45,13 +45,22 @@ def provision_record(ref: ProvisionRef) -> dict:
         "id": ref.id, "plan": ref.plan.id, "city": ref.plan.city.zh, "city_en": ref.plan.city.en,
         "path": list(ref.path), "text": prov.text,
         "lead": prov.lead, "partners": prov.partners,
-        "url": ref.url, "source_line": prov.source_line,
+        "url": ref.url, "source_line": prov.source_line, "topics": prov.topics,
     }
     if prov.correction:
         record["correction"] = prov.correction.model_dump()
     if prov.table:
         record["table"] = prov.table
     return record
+
+
+def topic_records(corpus: Corpus) -> list[dict]:
+    return [{
+        "id": v.topic.id, "name_zh": v.topic.name_zh, "name_en": v.topic.name_en,
+        "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": topic_url(v.topic),
+        "provision_ids": v.provision_ids,
+        "coverage": {c.plan.id: {"provisions": len(c.provisions), "targets": c.targets} for c in v.coverage},
+    } for v in corpus.topics]
 
 
 def targets_csv(corpus: Corpus) -> str:
@@ -86,6 +95,7 @@ def write_all(corpus: Corpus, out: Path) -> list[Path]:
         "plans.json": _json(plan_records(corpus)),
         "provisions.json": _json([provision_record(r) for r in corpus.provisions]),
         "targets.csv": targets_csv(corpus),
+        "topics.json": _json(topic_records(corpus)),
     }
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")

@@ -11,19 +11,19 @@ import tempfile
 from pathlib import Path
 
 from .problems import BuildFailed, Problem
-from .validate import LoadedPlan, validate
+from .validate import LoadedPlan, validate, validate_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _checked(data_dir: Path, strict: bool) -> tuple[list[LoadedPlan], list[Problem]]:
+def _checked(data_dir: Path, strict: bool):
     if not data_dir.is_dir():
         raise BuildFailed([Problem(str(data_dir), 1, "", "no_data", "the data folder does not exist")])
-    plans, problems = validate(data_dir)
+    plans, problems, catalogue = validate_all(data_dir)
     errors = [p for p in problems if p.level == "error" or strict]
     if errors:
         raise BuildFailed(problems)
-    return plans, problems
+    return plans, problems, catalogue
 
 
 def check(data_dir: Path, strict: bool = False) -> list[Problem]:
@@ -43,8 +43,8 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
     from . import compare, exports, render, sitebuild
 
-    plans, warnings = _checked(data_dir, strict)
-    corpus = compare.build_corpus(plans, data_dir)
+    plans, warnings, catalogue = _checked(data_dir, strict)
+    corpus = compare.build_corpus(plans, data_dir, catalogue)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:

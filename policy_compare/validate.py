@@ -321,8 +321,8 @@ def cross_known_topics(plans: list[LoadedPlan], topics: set[str]) -> list[Proble
 
 
 def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
-    """Every provision carries at least one topic (a warning until all plans are tagged)."""
-    return [lp.problem(loc + ("id",), "untagged_provision", f"provision '{prov.id}' has no topics", level="warning")
+    """Every provision carries at least one topic ID (comparison pages are built from them)."""
+    return [lp.problem(loc + ("id",), "untagged_provision", f"provision '{prov.id}' has no topics; add e.g. topics: [overview]")
             for lp in plans for prov, loc, _ in iter_provisions(lp.plan) if not prov.topics]
 
 

@@ -94,3 +94,23 @@ def test_traditional_text_and_correction_are_shown(browser, server):
     assert "醫保基金" in page.locator(".pv-correction").inner_text()
     assert page.locator("text=麗水").count() > 0
     page.close()
+
+
+def test_city_selection_survives_in_the_url(browser, server):
+    page, _ = visit(browser, server + "topics/tobacco-alcohol/?cities=ordos-2020,lishui-2021")
+    visible = page.locator(".compare-col:visible")
+    assert sorted(visible.evaluate_all("els => els.map(e => e.dataset.plan)")) == ["lishui-2021", "ordos-2020"]
+    page.locator(".city-picker input[value=quzhou-2020]").check()
+    assert "cities=ordos-2020%2Cquzhou-2020%2Clishui-2021" in page.url or "quzhou-2020" in page.url
+    assert page.locator(".compare-col:visible").count() == 3
+    page.close()
+
+
+def test_comparison_page_fits_a_phone(browser, server):
+    page, _ = visit(browser, server + "topics/health-literacy/", width=375)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    cols = page.locator(".compare-col:visible")
+    xs = cols.evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().left))")
+    assert len(set(xs)) == 1, "columns should stack on a phone"
+    page.close()

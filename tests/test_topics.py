@@ -1,0 +1,58 @@
+"""Topic taxonomy and per-topic comparison pages."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from conftest import DATA
+from policy_compare.validate import iter_provisions
+from test_site import parse
+
+
+def topic_ids() -> list[str]:
+    return [t["id"] for t in yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]]
+
+
+def test_taxonomy_covers_the_fifteen_healthy_china_actions():
+    topics = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]
+    assert sorted(t["healthy_china"] for t in topics if t.get("healthy_china")) == list(range(1, 16))
+    for t in topics:
+        assert t["name_zh"] and t["name_en"] and t["description"]
+
+
+def test_every_provision_is_tagged_with_known_topics(plans):
+    known = set(topic_ids())
+    untagged = [f"{lp.plan.id}.{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan) if not p.topics]
+    unknown = [(lp.plan.id, p.id, t) for lp in plans for p, _, _ in iter_provisions(lp.plan) for t in p.topics if t not in known]
+    assert untagged == []
+    assert unknown == []
+
+
+def test_every_topic_has_a_page_listing_exactly_its_provisions(site: Path, plans):
+    nav = parse(site / "topics" / "index.html").links  # navigation.prune: the topics section is expanded there
+    for tid in topic_ids():
+        page_path = site / "topics" / tid / "index.html"
+        assert page_path.exists(), tid
+        page = parse(page_path)
+        assert any(h.rstrip("/").split("/")[-1] == tid for h in nav), f"{tid} missing from navigation"
+        shown = {i for i in page.ids if "--" in i}
+        tagged = {f"{lp.plan.id}--{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan) if tid in p.topics}
+        assert shown == tagged, tid
+        text = "".join(page.text)
+        for lp in plans:
+            addressed = any(tid in p.topics for p, _, _ in iter_provisions(lp.plan))
+            assert f"city-{lp.plan.id}" in page.ids
+            if not addressed:
+                assert "未涉及" in text and "not addressed" in text
+
+
+def test_topics_json_agrees_with_data(site: Path, plans):
+    records = json.loads((site / "data" / "topics.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in records] == topic_ids()
+    provisions = json.loads((site / "data" / "provisions.json").read_text(encoding="utf-8"))
+    for r in records:
+        assert {"id", "name_zh", "name_en", "url", "provision_ids"} <= set(r)
+        assert r["provision_ids"] == [p["id"] for p in provisions if r["id"] in p["topics"]]
+        assert (site / r["url"] / "index.html").exists()
