@@ -85,20 +85,26 @@ def uncovered(plan: Plan, source_text: str, exceptions: dict | None = None) -> l
             if _fmt(float(num)) not in encoded.get(n, set()) and (n, num) not in exceptions]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_exceptions(plan_id: str) -> dict:
+    """EXCEPTIONS of tests/exceptions/<plan_id with underscores>.py: {(line, number): reason}."""
+    path = ROOT / "tests" / "exceptions" / f"{plan_id.replace('-', '_')}.py"
+    scope: dict = {}
+    if path.exists():
+        exec(path.read_text(encoding="utf-8"), scope)
+    return scope.get("EXCEPTIONS", {})
+
+
 def main(argv: list[str]) -> int:
-    data = Path(__file__).resolve().parent.parent / "data"
+    data = ROOT / "data"
     for plan_id in argv or [p.stem for p in sorted((data / "plans").glob("*.yaml"))]:
         lp, problems = load_plan(data / "plans" / f"{plan_id}.yaml", data)
         if lp is None:
             print("\n".join(map(str, problems)))
             continue
-        exc_file = data.parent / "tests" / "exceptions" / f"{plan_id.replace('-', '_')}.py"
-        exceptions: dict = {}
-        if exc_file.exists():
-            scope: dict = {}
-            exec(exc_file.read_text(encoding="utf-8"), scope)
-            exceptions = scope.get("EXCEPTIONS", {})
-        rows = uncovered(lp.plan, lp.source_text, exceptions)
+        rows = uncovered(lp.plan, lp.source_text, load_exceptions(plan_id))
         for n, num, sentence in rows:
             print(f"{plan_id}: line {n}: {num}  in  {sentence[:80]}")
         print(f"{plan_id}: {len(rows)} uncovered of {len(candidates(lp.plan, lp.source_text))} candidates")

@@ -23,13 +23,7 @@ EXPECTED_ACTIONS = {
 CN = "一二三四五六七八九十"
 
 
-def exceptions_for(plan_id: str) -> dict:
-    from conftest import ROOT
-    path = ROOT / "tests" / "exceptions" / f"{plan_id.replace('-', '_')}.py"
-    scope: dict = {}
-    if path.exists():
-        exec(path.read_text(encoding="utf-8"), scope)
-    return scope.get("EXCEPTIONS", {})
+exceptions_for = audit.load_exceptions
 
 
 def test_every_plan_has_an_expected_action_count(plans):
