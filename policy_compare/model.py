@@ -18,11 +18,6 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
-COMPARATORS = ("=", ">=", "<=", ">", "<", "~")
-COMPARATOR_WORDS = {
-    "=": "达到/为", ">=": "不低于/以上/≥", "<=": "不超过/以下/以内/≤",
-    ">": "高于/超过", "<": "低于", "~": "左右/接近",
-}
 Year = int
 
 
