@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Plan, Provision, Section, Target, Topic, TopicCatalogue
-from .validate import LoadedPlan, iter_sections
+import re
+
+from .model import Indicator, IndicatorCatalogue, Plan, Provision, Section, Target, Topic, TopicCatalogue
+from .validate import Catalogues, LoadedPlan, iter_sections
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class TargetRef:
     ref: ProvisionRef
     target: Target
     index: int
+    indicator_id: str | None = None  # explicit on the target, or matched by wording
 
     @property
     def id(self) -> str:
@@ -92,6 +95,7 @@ class Corpus:
     targets: list[TargetRef] = field(default_factory=list)
     stats: dict[str, PlanStats] = field(default_factory=dict)
     topics: list[TopicView] = field(default_factory=list)
+    indicators: list[IndicatorView] = field(default_factory=list)
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return [p for p in self.provisions if p.plan.id == plan_id]
@@ -117,6 +121,51 @@ def _walk(plan: Plan, sections: list[Section], path: tuple, ids: tuple, out: lis
                 _walk(plan, [child], here, here_ids, out)
 
 
+_TRAILING_UNIT = re.compile(r"[（(][^（()）]{1,8}[）)]$")
+
+
+def normalise_wording(wording: str) -> str:
+    """'全市婴儿死亡率(‰)' -> '婴儿死亡率': drop a bracketed unit at the end and a leading 全市."""
+    text = _TRAILING_UNIT.sub("", wording.strip())
+    return text[2:] if text.startswith("全市") else text
+
+
+def indicator_index(catalogue: IndicatorCatalogue) -> dict[str, str]:
+    """Normalised wording -> indicator ID."""
+    return {normalise_wording(w): ind.id for ind in catalogue.indicators for w in ind.wordings}
+
+
+def match_indicator(target: Target, index: dict[str, str]) -> str | None:
+    return target.indicator_id or index.get(normalise_wording(target.indicator))
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator: Indicator
+    rows: tuple[tuple[Plan, tuple[TargetRef, ...]], ...]  # per plan with values, targets sorted by year
+
+    @property
+    def cities(self) -> int:
+        return len(self.rows)
+
+
+def indicator_url(indicator: Indicator) -> str:
+    return f"indicators/{indicator.id}/"
+
+
+def indicator_views(corpus: "Corpus", catalogue: IndicatorCatalogue) -> list[IndicatorView]:
+    views = []
+    for ind in catalogue.indicators:
+        rows = []
+        for plan in corpus.plans:
+            refs = tuple(sorted((t for t in corpus.targets if t.ref.plan.id == plan.id and t.indicator_id == ind.id),
+                                key=lambda t: (t.target.year, t.target.kind != "baseline")))
+            if refs:
+                rows.append((plan, refs))
+        views.append(IndicatorView(ind, tuple(rows)))
+    return views
+
+
 def topic_url(topic: Topic) -> str:
     return f"topics/{topic.id}/"
 
@@ -133,14 +182,16 @@ def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
     return views
 
 
-def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogue: TopicCatalogue | None = None) -> Corpus:
+def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None) -> Corpus:
+    catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
+    wordings = indicator_index(catalogues.indicators)
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
     for lp in ordered:
         refs: list[ProvisionRef] = []
         _walk(lp.plan, lp.plan.sections, (), (), refs)
         corpus.provisions += refs
-        targets = [TargetRef(r, t, i) for r in refs for i, t in enumerate(r.provision.targets)]
+        targets = [TargetRef(r, t, i, match_indicator(t, wordings)) for r in refs for i, t in enumerate(r.provision.targets)]
         corpus.targets += targets
         corpus.stats[lp.plan.id] = PlanStats(
             actions=sum(1 for s, _ in iter_sections(lp.plan.sections) if s.is_action),
@@ -149,5 +200,6 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogue: TopicCatalo
             targets=sum(1 for t in targets if t.target.kind == "target"),
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
-    corpus.topics = topic_views(corpus, catalogue or TopicCatalogue(topics=[]))
+    corpus.topics = topic_views(corpus, catalogues.topics)
+    corpus.indicators = indicator_views(corpus, catalogues.indicators)
     return corpus

@@ -11,7 +11,7 @@ import io
 import json
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef, plan_url, source_url, topic_url
+from .compare import Corpus, ProvisionRef, indicator_url, plan_url, source_url, topic_url
 
 TARGET_COLUMNS = ["city", "city_en", "plan", "provision_id", "target_id", "indicator", "indicator_id", "year",
                   "year_inferred", "kind", "comparator", "value", "value_max", "value_text", "unit", "unit_note",
@@ -63,6 +63,14 @@ def topic_records(corpus: Corpus) -> list[dict]:
     } for v in corpus.topics]
 
 
+def indicator_records(corpus: Corpus) -> list[dict]:
+    return [{
+        "id": v.indicator.id, "name_zh": v.indicator.name_zh, "name_en": v.indicator.name_en,
+        "unit": v.indicator.unit, "direction": v.indicator.direction, "url": indicator_url(v.indicator),
+        "wordings": v.indicator.wordings, "plans": [plan.id for plan, _ in v.rows],
+    } for v in corpus.indicators]
+
+
 def targets_csv(corpus: Corpus) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=TARGET_COLUMNS, lineterminator="\r\n")
@@ -72,7 +80,7 @@ def targets_csv(corpus: Corpus) -> str:
         writer.writerow({
             "city": ref.plan.city.zh, "city_en": ref.plan.city.en, "plan": ref.plan.id,
             "provision_id": ref.id, "target_id": tref.id, "indicator": t.indicator,
-            "indicator_id": t.indicator_id or "", "year": t.year, "year_inferred": str(t.year_inferred).lower(),
+            "indicator_id": tref.indicator_id or "", "year": t.year, "year_inferred": str(t.year_inferred).lower(),
             "kind": t.kind, "comparator": t.comparator or "", "value": _num(t.value),
             "value_max": _num(t.value_max), "value_text": t.value_text or "", "unit": t.unit or "",
             "unit_note": t.unit_note or "", "relative": str(t.relative).lower(), "nature": t.nature or "",
@@ -96,6 +104,7 @@ def write_all(corpus: Corpus, out: Path) -> list[Path]:
         "provisions.json": _json([provision_record(r) for r in corpus.provisions]),
         "targets.csv": targets_csv(corpus),
         "topics.json": _json(topic_records(corpus)),
+        "indicators.json": _json(indicator_records(corpus)),
     }
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")

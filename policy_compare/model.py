@@ -178,6 +178,22 @@ class TopicCatalogue(Strict):
     topics: list[Topic] = Field(description="All topics, in display order.")
 
 
+class Indicator(Strict):
+    """A canonical indicator (data/indicators.yaml): the same measure across cities and years."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable ID, e.g. 'infant-mortality'; the indicator page's URL.")
+    name_zh: str = Field(description="Chinese name.")
+    name_en: str = Field(description="English name.")
+    unit: str = Field(description="Canonical unit values are compared in (%, ‰, 1/10万, 岁, 人, 张, 亿元 …).")
+    direction: Literal["higher", "lower"] = Field(description="Whether a higher or a lower value is better.")
+    wordings: list[str] = Field(description="Indicator wordings in plans that mean this indicator (a trailing unit in brackets and a leading 全市 are ignored).")
+    notes: Optional[str] = Field(None, description="Definition notes and borderline wordings.")
+
+
+class IndicatorCatalogue(Strict):
+    indicators: list[Indicator] = Field(description="All canonical indicators, in display order.")
+
+
 _NUMBERING = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百]+[章节部分篇]\s*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|附件\d*[:：]?)\s*")
 

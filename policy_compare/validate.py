@@ -22,7 +22,7 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_yaml
-from .model import Plan, Provision, Section, TopicCatalogue
+from .model import IndicatorCatalogue, Plan, Provision, Section, TopicCatalogue
 from .problems import Problem
 
 
@@ -326,35 +326,53 @@ def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
             for lp in plans for prov, loc, _ in iter_provisions(lp.plan) if not prov.topics]
 
 
-def cross_unique_topics(catalogue: TopicCatalogue, doc: Document) -> list[Problem]:
-    """Topic IDs are unique."""
-    seen, problems = set(), []
-    for i, t in enumerate(catalogue.topics):
-        if t.id in seen:
-            problems.append(Problem(doc.display, doc.line_of(("topics", i, "id")), ("topics", i, "id"), "duplicate_id", f"topic '{t.id}' is defined twice"))
-        seen.add(t.id)
-    return problems
-
-
 CROSS_RULES = [cross_unique_plan_ids]
 TOPIC_RULES = [cross_known_topics, cross_tagged]
 
 
-def load_topics(data_dir: Path) -> tuple[TopicCatalogue | None, list[Problem]]:
-    path = data_dir / "topics.yaml"
+def load_catalogue(path: Path, model):
+    """Load data/topics.yaml or data/indicators.yaml; an absent file is an empty catalogue."""
     if not path.exists():
-        return TopicCatalogue(topics=[]), []
+        return model(**{next(iter(model.model_fields)): []}), []
     doc, problems = load_yaml(path)
     if doc is None:
         return None, problems
-    catalogue, found = check_schema(doc, TopicCatalogue)
+    catalogue, found = check_schema(doc, model)
     problems += found
     if catalogue is not None:
-        problems += cross_unique_topics(catalogue, doc)
+        problems += cross_unique_catalogue_ids(catalogue, doc)
     return catalogue, problems
 
 
-# ---------------------------------------------------------------- entry point
+def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
+    """Topic and indicator IDs are unique in their catalogue."""
+    key = next(iter(type(catalogue).model_fields))
+    seen, problems = set(), []
+    for i, item in enumerate(getattr(catalogue, key)):
+        if item.id in seen:
+            loc = (key, i, "id")
+            problems.append(Problem(doc.display, doc.line_of(loc), loc, "duplicate_id", f"'{item.id}' is defined twice"))
+        seen.add(item.id)
+    return problems
+
+
+def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> list[Problem]:
+    """A target's explicit indicator_id is an ID in data/indicators.yaml."""
+    problems = []
+    for lp in plans:
+        for prov, loc, _ in iter_provisions(lp.plan):
+            for t, tgt in enumerate(prov.targets):
+                if tgt.indicator_id and tgt.indicator_id not in indicators:
+                    hint = difflib.get_close_matches(tgt.indicator_id, sorted(indicators), n=1)
+                    problems.append(lp.problem(loc + ("targets", t, "indicator_id"), "unknown_indicator",
+                                               f"'{tgt.indicator_id}' is not in data/indicators.yaml" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+    return problems
+
+
+@dataclass
+class Catalogues:
+    topics: TopicCatalogue
+    indicators: IndicatorCatalogue
 
 
 def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
@@ -379,8 +397,8 @@ def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
     return plans, problems
 
 
-def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], TopicCatalogue | None]:
-    """As :func:`validate`, also returning the topic catalogue."""
+def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catalogues | None]:
+    """As :func:`validate`, also returning the topic and indicator catalogues."""
     plan_dir = data_dir / "plans"
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
@@ -397,10 +415,16 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Topic
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    catalogue, topic_problems = load_topics(data_dir)
-    problems += topic_problems
-    if catalogue is not None and catalogue.topics:
-        ids = {t.id for t in catalogue.topics}
+    topics, found = load_catalogue(data_dir / "topics.yaml", TopicCatalogue)
+    problems += found
+    if topics is not None and topics.topics:
+        ids = {t.id for t in topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    return plans, problems, catalogue
+    indicators, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
+    problems += found
+    if indicators is not None:
+        problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
+    if topics is None or indicators is None:
+        return plans, problems, None
+    return plans, problems, Catalogues(topics, indicators)

@@ -1,0 +1,41 @@
+"""Indicator catalogue: wordings map targets of different cities to one canonical indicator."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import yaml
+
+from conftest import DATA
+from policy_compare.compare import normalise_wording
+
+
+def test_normalise_wording_drops_bracketed_unit_and_city_prefix():
+    assert normalise_wording("婴儿死亡率(‰)") == "婴儿死亡率"
+    assert normalise_wording("全市农村生活饮用水合格率") == "农村生活饮用水合格率"
+    assert normalise_wording("每千常住人口执业(助理)医师数(人)") == "每千常住人口执业(助理)医师数"
+    assert normalise_wording("每千常住人口执业(助理)医师数") == "每千常住人口执业(助理)医师数"
+
+
+def test_catalogue_entries_are_complete_and_unique():
+    indicators = yaml.safe_load((DATA / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    ids = [i["id"] for i in indicators]
+    assert len(ids) == len(set(ids))
+    wordings = [normalise_wording(w) for i in indicators for w in i["wordings"]]
+    assert len(wordings) == len(set(wordings)), "a wording maps to two indicators"
+    for i in indicators:
+        assert i["name_zh"] and i["name_en"] and i["unit"] and i["direction"] in ("higher", "lower")
+
+
+def test_same_indicator_is_linked_across_cities(site: Path):
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "targets.csv").read_text(encoding="utf-8-sig"))))
+    infant = {r["plan"] for r in rows if r["indicator_id"] == "infant-mortality"}
+    assert {"lianyungang-2017", "ordos-2020", "jiamusi-2024"} <= infant
+    literacy = {(r["plan"], r["year"], r["value"]) for r in rows if r["indicator_id"] == "health-literacy"}
+    assert ("ordos-2020", "2030", "30") in literacy and ("jiamusi-2024", "2025", "25") in literacy
+    records = json.loads((site / "data" / "indicators.json").read_text(encoding="utf-8"))
+    assert {"id", "name_zh", "name_en", "unit", "direction", "url"} <= set(records[0])
+    mapped = {r["indicator_id"] for r in rows if r["indicator_id"]}
+    assert mapped == {r["id"] for r in records if r["plans"]}
