@@ -15,7 +15,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .compare import Corpus, PlanStats, TopicView
+from markupsafe import Markup
+
+from .chart import line_chart
+from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS
 from .model import Plan
 
@@ -76,6 +79,30 @@ class TopicPage:
 class TopicsPage:
     plans: tuple[Plan, ...]
     views: tuple[TopicView, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    view: IndicatorView
+    missing: tuple[Plan, ...]  # plans with no value for this indicator
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    view: IndicatorView
+    cells: tuple[TargetRef | None, ...]  # per plan: the latest target, or None
+
+
+@dataclass(frozen=True)
+class IndicatorsPage:
+    plans: tuple[Plan, ...]
+    rows: tuple[IndicatorRow, ...]
+
+
+def latest_target(view: IndicatorView, plan: Plan) -> TargetRef | None:
+    refs = next((refs for p, refs in view.rows if p.id == plan.id), ())
+    targets = [t for t in refs if t.target.kind == "target"]
+    return max(targets, key=lambda t: t.target.year) if targets else None
 
 
 @dataclass(frozen=True)
@@ -151,15 +178,28 @@ def write_pages(corpus: Corpus, docs: Path) -> list[dict]:
         out.write("topics/index.md", gen.format(data="data/topics.yaml, data/plans/*.yaml", tpl="topics.md.j2"),
                   env.get_template("topics.md.j2").render(page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics))))
 
+    for view in corpus.indicators:
+        covered = {plan.id for plan, _ in view.rows}
+        page = IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered))
+        out.write(f"indicators/{view.indicator.id}.md", gen.format(data="data/indicators.yaml, data/plans/*.yaml", tpl="indicator.md.j2"),
+                  env.get_template("indicator.md.j2").render(page=page, chart=line_chart(view)))
+    if corpus.indicators:
+        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
+        out.write("indicators/index.md", gen.format(data="data/indicators.yaml, data/plans/*.yaml", tpl="indicators.md.j2"),
+                  env.get_template("indicators.md.j2").render(page=IndicatorsPage(tuple(corpus.plans), rows)))
+
     from .exports import TARGET_COLUMNS
     out.write("data.md", gen.format(data="data/plans/*.yaml", tpl="data.md.j2"),
               env.get_template("data.md.j2").render(page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS))))
 
     topics_nav = [{"专题对比 Topics": ["topics/index.md"] + [{v.topic.name_zh: f"topics/{v.topic.id}.md"} for v in corpus.topics]}] \
         if corpus.topics else []
+    indicators_nav = [{"指标对比 Indicators": ["indicators/index.md"] + [{v.indicator.name_zh: f"indicators/{v.indicator.id}.md"}
+                                                                       for v in corpus.indicators]}] if corpus.indicators else []
     return [
         {"首页": "index.md"},
         *topics_nav,
+        *indicators_nav,
         {"规划": [{f"{p.city.zh} {p.date_written.year}": f"plans/{p.id}.md"} for p in corpus.plans]},
         {"原文": [{f"{p.city.zh} {p.date_written.year}": f"sources/{p.id}.md"} for p in corpus.plans]},
         {"开放数据": "data.md"},

@@ -39,3 +39,20 @@ def test_same_indicator_is_linked_across_cities(site: Path):
     assert {"id", "name_zh", "name_en", "unit", "direction", "url"} <= set(records[0])
     mapped = {r["indicator_id"] for r in rows if r["indicator_id"]}
     assert mapped == {r["id"] for r in records if r["plans"]}
+
+
+def test_every_indicator_has_a_page_with_table_and_accessible_chart(site: Path):
+    from test_site import parse
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "targets.csv").read_text(encoding="utf-8-sig"))))
+    records = json.loads((site / "data" / "indicators.json").read_text(encoding="utf-8"))
+    for r in records:
+        html = (site / r["url"] / "index.html").read_text(encoding="utf-8")
+        mine = [x for x in rows if x["indicator_id"] == r["id"]]
+        # one table row per target or baseline, each linking to its provision
+        assert html.count("<tr>") - 1 == len(mine), r["id"]
+        for x in mine:
+            assert x["url"].split("#")[1] in html
+        if any(x["value"] and x["relative"] == "false" for x in mine):
+            assert "<svg" in html and "<title" in html and "<desc" in html, r["id"]
+    overview = "".join(parse(site / "indicators" / "index.html").text)
+    assert "无目标 no target" in overview
