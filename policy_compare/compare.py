@@ -96,6 +96,16 @@ class Corpus:
     stats: dict[str, PlanStats] = field(default_factory=dict)
     topics: list[TopicView] = field(default_factory=list)
     indicators: list[IndicatorView] = field(default_factory=list)
+    related: dict[str, list[RelatedItem]] = field(default_factory=dict)  # provision global ID -> links
+
+    def ref(self, global_id: str) -> ProvisionRef:
+        return self._by_id[global_id]
+
+    @property
+    def _by_id(self) -> dict[str, ProvisionRef]:
+        if not hasattr(self, "_index"):
+            self._index = {r.id: r for r in self.provisions}
+        return self._index
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return [p for p in self.provisions if p.plan.id == plan_id]
@@ -137,6 +147,26 @@ def indicator_index(catalogue: IndicatorCatalogue) -> dict[str, str]:
 
 def match_indicator(target: Target, index: dict[str, str]) -> str | None:
     return target.indicator_id or index.get(normalise_wording(target.indicator))
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """A matching provision in another plan, and why it matched."""
+
+    ref: ProvisionRef
+    score: float
+    topics: tuple[str, ...]
+    terms: tuple[str, ...]
+    pinned: bool
+    excerpt: str
+
+
+def excerpt(text: str, terms: tuple[str, ...], width: int = 90) -> str:
+    """A window of the text around its first shared term."""
+    pos = min((text.find(t) for t in terms if t in text), default=0)
+    start = max(0, pos - 20)
+    snippet = text[start:start + width]
+    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
 
 
 @dataclass(frozen=True)
@@ -182,6 +212,21 @@ def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
     return views
 
 
+def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
+    from .links import compute_links, match_text
+    raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress)
+    out = {}
+    for source_id, found in raw.items():
+        items = []
+        for link in found:
+            ref = corpus.ref(link.target)
+            shown = ref.provision.text
+            terms = link.terms if ref.plan.script == "simplified" else tuple(t for t in link.terms if t in shown)
+            items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned, excerpt(shown, terms)))
+        out[source_id] = items
+    return out
+
+
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None) -> Corpus:
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
@@ -201,5 +246,6 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
     corpus.topics = topic_views(corpus, catalogues.topics)
+    corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
     return corpus

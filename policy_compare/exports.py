@@ -39,14 +39,18 @@ def plan_records(corpus: Corpus) -> list[dict]:
     return out
 
 
-def provision_record(ref: ProvisionRef) -> dict:
+def provision_record(ref: ProvisionRef, corpus: Corpus) -> dict:
+    from .links import to_simplified
     prov = ref.provision
     record = {
         "id": ref.id, "plan": ref.plan.id, "city": ref.plan.city.zh, "city_en": ref.plan.city.en,
         "path": list(ref.path), "text": prov.text,
         "lead": prov.lead, "partners": prov.partners,
         "url": ref.url, "source_line": prov.source_line, "topics": prov.topics,
+        "related": [item.ref.id for item in corpus.related.get(ref.id, [])],
     }
+    if ref.plan.script == "traditional":
+        record["text_simplified"] = to_simplified(prov.text)
     if prov.correction:
         record["correction"] = prov.correction.model_dump()
     if prov.table:
@@ -101,7 +105,7 @@ def write_all(corpus: Corpus, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "plans.json": _json(plan_records(corpus)),
-        "provisions.json": _json([provision_record(r) for r in corpus.provisions]),
+        "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions]),
         "targets.csv": targets_csv(corpus),
         "topics.json": _json(topic_records(corpus)),
         "indicators.json": _json(indicator_records(corpus)),

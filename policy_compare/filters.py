@@ -50,4 +50,19 @@ def provision_text(p) -> Markup:
     return Markup(text)
 
 
-FILTERS = {"provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "join_bodies": join_bodies}
+def highlight(text: str, terms) -> Markup:
+    """Escape text for Markdown and wrap each shared term in <mark>."""
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return md(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(str(md(text[last:m.start()])))
+        out.append(f"<mark>{md(m.group(0))}</mark>")
+        last = m.end()
+    out.append(str(md(text[last:])))
+    return Markup("".join(out))
+
+
+FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "join_bodies": join_bodies}

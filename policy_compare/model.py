@@ -194,6 +194,19 @@ class IndicatorCatalogue(Strict):
     indicators: list[Indicator] = Field(description="All canonical indicators, in display order.")
 
 
+class LinkEdit(Strict):
+    a: str = Field(description="Global provision ID '<plan>.<provision>', e.g. 'ordos-2020.s3-4-1-p1'.")
+    b: str = Field(description="Global provision ID in another plan.")
+    note: str = Field(description="Why the editor pinned or suppressed this pair.")
+
+
+class LinkEdits(Strict):
+    """data/links.yaml: editors' corrections to the computed cross-links."""
+
+    pin: list[LinkEdit] = Field(default_factory=list, description="Pairs always linked (shown first).")
+    suppress: list[LinkEdit] = Field(default_factory=list, description="Pairs never linked.")
+
+
 _NUMBERING = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百]+[章节部分篇]\s*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|附件\d*[:：]?)\s*")
 

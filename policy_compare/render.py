@@ -53,6 +53,7 @@ class PlanPage:
     stats: PlanStats
     source_page: str  # relative link from the plan page
     source_download: str
+    related: dict  # provision global ID -> [RelatedItem]
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ def write_pages(corpus: Corpus, docs: Path) -> list[dict]:
     out.write("index.md", gen.format(data="data/plans/*.yaml", tpl="index.md.j2"), env.get_template("index.md.j2").render(page=home))
 
     for plan in corpus.plans:
-        page = PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt")
+        related = {k: v for k, v in corpus.related.items() if k.startswith(plan.id + ".") and v}
+        page = PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt", related)
         out.write(f"plans/{plan.id}.md", gen.format(data=f"data/plans/{plan.id}.yaml", tpl="plan.md.j2"),
                   env.get_template("plan.md.j2").render(page=page))
         src = SourcePage(plan, source_lines(plan, corpus.sources[plan.id]), f"../plans/{plan.id}.md", f"{plan.id}.txt")

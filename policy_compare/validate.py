@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_yaml
-from .model import IndicatorCatalogue, Plan, Provision, Section, TopicCatalogue
+from .model import IndicatorCatalogue, LinkEdits, Plan, Provision, Section, TopicCatalogue
 from .problems import Problem
 
 
@@ -347,6 +347,9 @@ def load_catalogue(path: Path, model):
 def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
     """Topic and indicator IDs are unique in their catalogue."""
     key = next(iter(type(catalogue).model_fields))
+    if not hasattr(type(catalogue).model_fields[key].annotation.__args__[0], "model_fields") or \
+            "id" not in type(catalogue).model_fields[key].annotation.__args__[0].model_fields:
+        return []
     seen, problems = set(), []
     for i, item in enumerate(getattr(catalogue, key)):
         if item.id in seen:
@@ -369,10 +372,29 @@ def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> lis
     return problems
 
 
+def cross_known_link_ids(plans: list[LoadedPlan], edits, path: Path) -> list[Problem]:
+    """Pinned and suppressed pairs name existing provisions ('<plan>.<provision>') of two different plans."""
+    known = {f"{lp.plan.id}.{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan)}
+    problems = []
+    for key in ("pin", "suppress"):
+        for i, edit in enumerate(getattr(edits, key)):
+            for side in ("a", "b"):
+                ident = getattr(edit, side)
+                if ident not in known:
+                    hint = difflib.get_close_matches(ident, sorted(known), n=1)
+                    problems.append(Problem(display_path(path), 1, (key, i, side), "unknown_provision",
+                                            f"'{ident}' is not a provision ID" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+            if edit.a.split(".")[0] == edit.b.split(".")[0]:
+                problems.append(Problem(display_path(path), 1, (key, i), "link_to_same_plan", f"'{edit.a}' and '{edit.b}' are in the same plan"))
+    return problems
+
+
 @dataclass
 class Catalogues:
     topics: TopicCatalogue
     indicators: IndicatorCatalogue
+    pins: list[tuple[str, str]] = field(default_factory=list)
+    suppress: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
@@ -425,6 +447,10 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
     problems += found
     if indicators is not None:
         problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
-    if topics is None or indicators is None:
+    links, found = load_catalogue(data_dir / "links.yaml", LinkEdits)
+    problems += found
+    if links is not None:
+        problems += cross_known_link_ids(plans, links, data_dir / "links.yaml")
+    if topics is None or indicators is None or links is None:
         return plans, problems, None
-    return plans, problems, Catalogues(topics, indicators)
+    return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress])

@@ -201,3 +201,10 @@ def test_provisions_are_in_document_order(site: Path):
         by_plan.setdefault(r["plan"], []).append(r["source_line"])
     for plan_id, lines in by_plan.items():
         assert lines == sorted(lines), plan_id
+
+
+def test_no_markdown_syntax_leaks_into_pages(site: Path, pages):
+    """attr_list or link syntax left unprocessed shows up as literal '{: .' or '](' in the text."""
+    for page_path, page in pages.items():
+        text = "".join(page.text)
+        assert "{: ." not in text and "{ ." not in text, page_path
