@@ -140,6 +140,18 @@ def normalise_wording(wording: str) -> str:
     return text[2:] if text.startswith("全市") else text
 
 
+_UNIT_ALIASES = {"％": "%", "百分比": "%", "‰": "‰", "1/1000": "‰", "per 1,000": "‰", "/1000": "‰", "千分之": "‰",
+                 "1/10万": "1/10万", "/10万": "1/10万", "每10万": "1/10万", "1/100000": "1/10万", "岁": "岁", "年": "岁"}
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    """'％' -> '%', '1/1000' -> '‰', '/10万' -> '1/10万': one spelling per unit for comparison."""
+    if unit is None:
+        return None
+    key = unit.strip().replace(" ", "")
+    return _UNIT_ALIASES.get(key, key)
+
+
 def indicator_index(catalogue: IndicatorCatalogue) -> dict[str, str]:
     """Normalised wording -> indicator ID."""
     return {normalise_wording(w): ind.id for ind in catalogue.indicators for w in ind.wordings}

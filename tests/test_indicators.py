@@ -56,3 +56,31 @@ def test_every_indicator_has_a_page_with_table_and_accessible_chart(site: Path):
             assert "<svg" in html and "<title" in html and "<desc" in html, r["id"]
     overview = "".join(parse(site / "indicators" / "index.html").text)
     assert "无目标 no target" in overview
+
+
+# Unmapped targets whose wording contains a catalogue wording, each deliberately left city-specific.
+NOT_THE_SAME_INDICATOR = {
+    "jiamusi-2024.s4-1-p1.t1": "孕产妇及婴儿死亡率 combined, non-numeric ('降低')",
+    "jiamusi-2024.s4-3-p1.t4": "health literacy of formerly poor areas only, a +5 point change",
+}
+
+
+def test_unit_normalisation_cases():
+    from policy_compare.compare import normalise_unit
+    assert normalise_unit("％") == "%"
+    assert normalise_unit("1/1000") == "‰" and normalise_unit("‰") == "‰"
+    assert normalise_unit("/10万") == "1/10万" and normalise_unit("1/10万") == "1/10万"
+    assert normalise_unit(None) is None and normalise_unit("亿元") == "亿元"
+
+
+def test_no_target_is_left_unmapped_by_accident(site: Path):
+    from policy_compare.compare import normalise_unit, normalise_wording
+    indicators = {i["id"]: i for i in yaml.safe_load((DATA / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]}
+    wordings = {normalise_wording(w) for i in indicators.values() for w in i["wordings"]}
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "targets.csv").read_text(encoding="utf-8-sig"))))
+    near = {r["target_id"] for r in rows if not r["indicator_id"]
+            and any(w in normalise_wording(r["indicator"]) for w in wordings)}
+    assert near == set(NOT_THE_SAME_INDICATOR)
+    for r in rows:  # mapped numeric levels are in the indicator's unit, so cities compare like with like
+        if r["indicator_id"] and r["value"] and r["relative"] == "false":
+            assert normalise_unit(r["unit"]) == normalise_unit(indicators[r["indicator_id"]]["unit"]), r["target_id"]
