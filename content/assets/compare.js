@@ -32,3 +32,46 @@
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
   else document.addEventListener("DOMContentLoaded", setup);
 })();
+
+/* Sortable overview tables (self-hosted; Material's tablesort would load from a CDN).
+   Click a column header to sort by it; cells without a number ("no target", "—") always sort last. */
+(function () {
+  function key(cell) {
+    var m = (cell.textContent || "").replace(/[≥≤≈<>+]/g, "").match(/-?\d+(\.\d+)?/);
+    return m ? parseFloat(m[0]) : null;
+  }
+  function setup() {
+    document.querySelectorAll(".matrix-wrap table").forEach(function (table) {
+      if (table.dataset.sortable) return;
+      table.dataset.sortable = "1";
+      var heads = table.querySelectorAll("thead th");
+      heads.forEach(function (th, col) {
+        th.setAttribute("role", "button");
+        th.setAttribute("tabindex", "0");
+        th.title = "点击排序 click to sort";
+        function sort() {
+          var asc = th.getAttribute("aria-sort") !== "ascending";
+          heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = key(a.cells[col]), y = key(b.cells[col]);
+            if (col === 0 || (x === null && y === null)) {
+              var s = a.cells[col].textContent.localeCompare(b.cells[col].textContent, "zh");
+              return asc ? s : -s;
+            }
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return asc ? x - y : y - x;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        }
+        th.addEventListener("click", sort);
+        th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+      });
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
+  else document.addEventListener("DOMContentLoaded", setup);
+})();
