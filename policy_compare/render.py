@@ -98,6 +98,7 @@ class IndicatorRow:
 class IndicatorsPage:
     plans: tuple[Plan, ...]
     rows: tuple[IndicatorRow, ...]
+    city_specific: tuple[TargetRef, ...]  # targets with no canonical indicator
 
 
 def latest_target(view: IndicatorView, plan: Plan) -> TargetRef | None:
@@ -188,7 +189,8 @@ def write_pages(corpus: Corpus, docs: Path) -> list[dict]:
     if corpus.indicators:
         rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
         out.write("indicators/index.md", gen.format(data="data/indicators.yaml, data/plans/*.yaml", tpl="indicators.md.j2"),
-                  env.get_template("indicators.md.j2").render(page=IndicatorsPage(tuple(corpus.plans), rows)))
+                  env.get_template("indicators.md.j2").render(page=IndicatorsPage(
+                      tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id))))
 
     from .exports import TARGET_COLUMNS
     out.write("data.md", gen.format(data="data/plans/*.yaml", tpl="data.md.j2"),

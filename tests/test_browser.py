@@ -118,11 +118,12 @@ def test_comparison_page_fits_a_phone(browser, server):
 
 def test_indicator_overview_sorts_and_keeps_no_target_last(browser, server):
     page, _ = visit(browser, server + "indicators/")
-    header = page.locator(".matrix-wrap thead th", has_text="鄂尔多斯")
+    overview = page.locator(".matrix-wrap").first
+    header = overview.locator("thead th", has_text="鄂尔多斯")
     header.click()
-    column = page.locator(".matrix-wrap thead th").evaluate_all(
+    column = overview.locator("thead th").evaluate_all(
         "(ths, name) => ths.findIndex(th => th.textContent.includes(name))", "鄂尔多斯")
-    cells = page.locator(f".matrix-wrap tbody tr td:nth-child({column + 1})").all_inner_texts()
+    cells = overview.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
     has_value = [not c.startswith("无目标") for c in cells]
     assert has_value == sorted(has_value, reverse=True), "cells without a target must sort last"
     assert header.get_attribute("aria-sort") == "ascending"

@@ -84,3 +84,10 @@ def test_no_target_is_left_unmapped_by_accident(site: Path):
     for r in rows:  # mapped numeric levels are in the indicator's unit, so cities compare like with like
         if r["indicator_id"] and r["value"] and r["relative"] == "false":
             assert normalise_unit(r["unit"]) == normalise_unit(indicators[r["indicator_id"]]["unit"]), r["target_id"]
+
+
+def test_city_specific_targets_are_listed(site: Path):
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "targets.csv").read_text(encoding="utf-8-sig"))))
+    html = (site / "indicators" / "index.html").read_text(encoding="utf-8")
+    unmapped = [r for r in rows if not r["indicator_id"]]
+    assert f"以下 {len(unmapped)} 个目标和基线" in html
