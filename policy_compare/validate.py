@@ -330,8 +330,8 @@ CROSS_RULES = [cross_unique_plan_ids]
 TOPIC_RULES = [cross_known_topics, cross_tagged]
 
 
-def load_catalogue(path: Path, model):
-    """Load data/topics.yaml or data/indicators.yaml; an absent file is an empty catalogue."""
+def load_catalogue(path: Path, model, unique_ids: bool = True):
+    """Load data/topics.yaml, data/indicators.yaml or data/links.yaml; an absent file is an empty catalogue."""
     if not path.exists():
         return model(**{next(iter(model.model_fields)): []}), []
     doc, problems = load_yaml(path)
@@ -339,7 +339,7 @@ def load_catalogue(path: Path, model):
         return None, problems
     catalogue, found = check_schema(doc, model)
     problems += found
-    if catalogue is not None:
+    if catalogue is not None and unique_ids:
         problems += cross_unique_catalogue_ids(catalogue, doc)
     return catalogue, problems
 
@@ -347,9 +347,6 @@ def load_catalogue(path: Path, model):
 def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
     """Topic and indicator IDs are unique in their catalogue."""
     key = next(iter(type(catalogue).model_fields))
-    if not hasattr(type(catalogue).model_fields[key].annotation.__args__[0], "model_fields") or \
-            "id" not in type(catalogue).model_fields[key].annotation.__args__[0].model_fields:
-        return []
     seen, problems = set(), []
     for i, item in enumerate(getattr(catalogue, key)):
         if item.id in seen:
@@ -447,7 +444,7 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
     problems += found
     if indicators is not None:
         problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
-    links, found = load_catalogue(data_dir / "links.yaml", LinkEdits)
+    links, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
     problems += found
     if links is not None:
         problems += cross_known_link_ids(plans, links, data_dir / "links.yaml")
