@@ -100,3 +100,29 @@ def test_import_drafts_a_valid_structure(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert "heading: (一)实施健康知识普及行动" in proc.stdout
     assert "responsibility_quote: (牵头部门:市卫生健康委员会,配合部门:市委宣传部、市人力资源和社会保障局)" in proc.stdout
+
+
+def test_unknown_topic_and_indicator_are_reported_with_a_hint(broken_copy: Path):
+    shutil.copy(MINI.parent.parent.parent / "data" / "topics.yaml", broken_copy / "topics.yaml")
+    shutil.copy(MINI.parent.parent.parent / "data" / "indicators.yaml", broken_copy / "indicators.yaml")
+    import yaml
+    from policy_compare.importer import dump
+    plan = broken_copy / PLAN
+    data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+
+    def provisions(sections):
+        for sec in sections:
+            yield from sec.get("provisions", [])
+            yield from provisions(sec.get("sections", []))
+    provs = list(provisions(data["sections"]))
+    for p in provs:
+        p["topics"] = ["overview"]
+    provs[0]["topics"] = ["tobaco-alcohol"]  # typo
+    next(p for p in provs if p.get("targets"))["targets"][0]["indicator_id"] = "health-literacyy"
+    plan.write_text(dump(data), encoding="utf-8")
+    proc = run_build("check", "--data", str(broken_copy))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1
+    assert any("'tobaco-alcohol' is not in data/topics.yaml. Did you mean 'tobacco-alcohol'? [unknown_topic]" in l for l in lines), lines
+    assert any("'health-literacyy' is not in data/indicators.yaml. Did you mean 'health-literacy'? [unknown_indicator]" in l for l in lines), lines
+    assert lines[-1] == "build failed: 2 errors"
