@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(schema_doc.json_schema())
             return 0
         if args.command == "check":
-            warnings = pipeline.check(args.data, strict=args.strict)
+            plans, warnings = pipeline.check(args.data, strict=args.strict)
             for w in warnings:
                 print(w)
-            print(f"data OK: {pipeline.summary(args.data)}")
+            print(f"data OK: {pipeline.summary(plans)}")
             return 0
         warnings = pipeline.build(args.data, args.out, strict=args.strict)
         for w in warnings:

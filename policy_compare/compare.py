@@ -97,15 +97,7 @@ class Corpus:
     topics: list[TopicView] = field(default_factory=list)
     indicators: list[IndicatorView] = field(default_factory=list)
     related: dict[str, list[RelatedItem]] = field(default_factory=dict)  # provision global ID -> links
-
-    def ref(self, global_id: str) -> ProvisionRef:
-        return self._by_id[global_id]
-
-    @property
-    def _by_id(self) -> dict[str, ProvisionRef]:
-        if not hasattr(self, "_index"):
-            self._index = {r.id: r for r in self.provisions}
-        return self._index
+    by_id: dict[str, ProvisionRef] = field(default_factory=dict)  # provision global ID -> provision
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return [p for p in self.provisions if p.plan.id == plan_id]
@@ -225,13 +217,13 @@ def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
 
 
 def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
-    from .links import compute_links, match_text
+    from .links import compute_links
     raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress)
     out = {}
     for source_id, found in raw.items():
         items = []
         for link in found:
-            ref = corpus.ref(link.target)
+            ref = corpus.by_id[link.target]
             shown = ref.provision.text
             terms = link.terms if ref.plan.script == "simplified" else tuple(t for t in link.terms if t in shown)
             items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned, excerpt(shown, terms)))
@@ -257,6 +249,7 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
             targets=sum(1 for t in targets if t.target.kind == "target"),
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
+    corpus.by_id = {r.id: r for r in corpus.provisions}
     corpus.topics = topic_views(corpus, catalogues.topics)
     corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)

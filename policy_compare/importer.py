@@ -104,7 +104,7 @@ def classify(line: str) -> str | None:
 
 def split_inline_heading(s: str) -> tuple[str, str]:
     """'(一)加强X。开展Y。' -> ('(一)加强X。', '开展Y。'); a short line is all heading."""
-    if len(s) <= 40 and s.count("。") <= 1 and s.endswith(("。", "")) and "(" not in s[4:]:
+    if len(s) <= 40 and s.count("。") <= 1 and "(" not in s[4:]:
         return s, ""
     m = re.match(r"^(.{2,45}?。)", s)
     if m and len(m.group(1)) <= 45:

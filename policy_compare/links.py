@@ -114,19 +114,6 @@ def eligible(ref) -> bool:
     return not p.table and len(p.text) >= MIN_CHARS and bool(set(p.topics) - GENERIC_TOPICS)
 
 
-def score_pairs(refs) -> dict[tuple[str, str], float]:
-    """Cosine similarity for every pair of eligible provisions from different plans (a < b)."""
-    items = [r for r in refs if eligible(r)]
-    texts = {r.id: match_text(r.provision, r.plan.script) for r in items}
-    vecs = vectors(texts)
-    out = {}
-    for i, a in enumerate(items):
-        for b in items[i + 1:]:
-            if a.plan.id != b.plan.id:
-                out[(a.id, b.id)] = cosine(vecs[a.id], vecs[b.id])
-    return out
-
-
 def is_match(score: float, shared_topics: set[str]) -> bool:
     return score >= THRESHOLD_ANY or (score >= THRESHOLD and bool(shared_topics - GENERIC_TOPICS))
 
@@ -135,8 +122,8 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
     """Per provision ID, its links to other plans, best first."""
     by_id = {r.id: r for r in refs}
     items = [r for r in refs if eligible(r)]
-    texts = {r.id: match_text(r.provision, r.plan.script) for r in refs}
-    vecs = vectors({r.id: texts[r.id] for r in items})
+    texts = {r.id: match_text(r.provision, r.plan.script) for r in items}
+    vecs = vectors(texts)
     blocked = {frozenset(p) for p in suppress}
     candidates: dict[str, list[Link]] = {r.id: [] for r in refs}
     for i, a in enumerate(items):

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .problems import BuildFailed, Problem
-from .validate import LoadedPlan, validate, validate_all
+from .validate import LoadedPlan, validate_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +26,14 @@ def _checked(data_dir: Path, strict: bool):
     return plans, problems, catalogue
 
 
-def check(data_dir: Path, strict: bool = False) -> list[Problem]:
-    """Validate only; return warnings (errors raise BuildFailed)."""
-    return _checked(data_dir, strict)[1]
+def check(data_dir: Path, strict: bool = False) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Validate only; return the plans and warnings (errors raise BuildFailed)."""
+    plans, warnings, _ = _checked(data_dir, strict)
+    return plans, warnings
 
 
-def summary(data_dir: Path) -> str:
+def summary(plans: list[LoadedPlan]) -> str:
     from .validate import iter_provisions
-    plans, _ = validate(data_dir)
     n_prov = sum(1 for lp in plans for _ in iter_provisions(lp.plan))
     n_tgt = sum(len(p.targets) for lp in plans for p, _, _ in iter_provisions(lp.plan))
     return f"{len(plans)} plans, {n_prov} provisions, {n_tgt} targets"

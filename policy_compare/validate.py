@@ -44,6 +44,12 @@ def _shorten(value, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def did_you_mean(value: str, known) -> str:
+    """'. Did you mean 'x'?' for the closest known value, or ''."""
+    hint = difflib.get_close_matches(str(value), sorted(known), n=1)
+    return f". Did you mean '{hint[0]}'?" if hint else ""
+
+
 def _friendly(err: dict, model_fields: list[str]) -> str:
     """Turn one pydantic error into a sentence a non-programmer can act on."""
     kind, loc, value = err["type"], err["loc"], err.get("input")
@@ -51,8 +57,7 @@ def _friendly(err: dict, model_fields: list[str]) -> str:
     if kind == "missing":
         return f"required key '{key}' is missing"
     if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(str(key), model_fields, n=1)
-        return f"unknown key '{key}'" + (f". Did you mean '{hint[0]}'?" if hint else f" (allowed keys: {', '.join(model_fields)})")
+        return f"unknown key '{key}'" + (did_you_mean(key, model_fields) or f" (allowed keys: {', '.join(model_fields)})")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         extra = " (a year is written with digits only, like 2030)" if key in ("year", "start", "end") or "year" in str(loc) else ""
         return f"'{_shorten(value)}' is not a whole number{extra}"
@@ -314,9 +319,8 @@ def cross_known_topics(plans: list[LoadedPlan], topics: set[str]) -> list[Proble
         for prov, loc, _ in iter_provisions(lp.plan):
             for k, tag in enumerate(prov.topics):
                 if tag not in topics:
-                    hint = difflib.get_close_matches(tag, sorted(topics), n=1)
                     problems.append(lp.problem(loc + ("topics", k), "unknown_topic",
-                                               f"'{tag}' is not in data/topics.yaml" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+                                               f"'{tag}' is not in data/topics.yaml" + did_you_mean(tag, topics)))
     return problems
 
 
@@ -333,15 +337,15 @@ TOPIC_RULES = [cross_known_topics, cross_tagged]
 def load_catalogue(path: Path, model, unique_ids: bool = True):
     """Load data/topics.yaml, data/indicators.yaml or data/links.yaml; an absent file is an empty catalogue."""
     if not path.exists():
-        return model(**{next(iter(model.model_fields)): []}), []
+        return model(**{next(iter(model.model_fields)): []}), None, []
     doc, problems = load_yaml(path)
     if doc is None:
-        return None, problems
+        return None, None, problems
     catalogue, found = check_schema(doc, model)
     problems += found
     if catalogue is not None and unique_ids:
         problems += cross_unique_catalogue_ids(catalogue, doc)
-    return catalogue, problems
+    return catalogue, doc, problems
 
 
 def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
@@ -363,13 +367,12 @@ def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> lis
         for prov, loc, _ in iter_provisions(lp.plan):
             for t, tgt in enumerate(prov.targets):
                 if tgt.indicator_id and tgt.indicator_id not in indicators:
-                    hint = difflib.get_close_matches(tgt.indicator_id, sorted(indicators), n=1)
                     problems.append(lp.problem(loc + ("targets", t, "indicator_id"), "unknown_indicator",
-                                               f"'{tgt.indicator_id}' is not in data/indicators.yaml" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+                                               f"'{tgt.indicator_id}' is not in data/indicators.yaml" + did_you_mean(tgt.indicator_id, indicators)))
     return problems
 
 
-def cross_known_link_ids(plans: list[LoadedPlan], edits, path: Path) -> list[Problem]:
+def cross_known_link_ids(plans: list[LoadedPlan], edits, doc: Document | None) -> list[Problem]:
     """Pinned and suppressed pairs name existing provisions ('<plan>.<provision>') of two different plans."""
     known = {f"{lp.plan.id}.{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan)}
     problems = []
@@ -378,11 +381,11 @@ def cross_known_link_ids(plans: list[LoadedPlan], edits, path: Path) -> list[Pro
             for side in ("a", "b"):
                 ident = getattr(edit, side)
                 if ident not in known:
-                    hint = difflib.get_close_matches(ident, sorted(known), n=1)
-                    problems.append(Problem(display_path(path), 1, (key, i, side), "unknown_provision",
-                                            f"'{ident}' is not a provision ID" + (f". Did you mean '{hint[0]}'?" if hint else "")))
+                    problems.append(Problem(doc.display, doc.line_of((key, i, side)), (key, i, side), "unknown_provision",
+                                            f"'{ident}' is not a provision ID" + did_you_mean(ident, known)))
             if edit.a.split(".")[0] == edit.b.split(".")[0]:
-                problems.append(Problem(display_path(path), 1, (key, i), "link_to_same_plan", f"'{edit.a}' and '{edit.b}' are in the same plan"))
+                problems.append(Problem(doc.display, doc.line_of((key, i)), (key, i), "link_to_same_plan",
+                                        f"'{edit.a}' and '{edit.b}' are in the same plan"))
     return problems
 
 
@@ -434,20 +437,20 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    topics, found = load_catalogue(data_dir / "topics.yaml", TopicCatalogue)
+    topics, _, found = load_catalogue(data_dir / "topics.yaml", TopicCatalogue)
     problems += found
     if topics is not None and topics.topics:
         ids = {t.id for t in topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    indicators, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
+    indicators, _, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
     problems += found
     if indicators is not None:
         problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
-    links, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
+    links, links_doc, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
     problems += found
-    if links is not None:
-        problems += cross_known_link_ids(plans, links, data_dir / "links.yaml")
+    if links_doc is not None and links is not None:
+        problems += cross_known_link_ids(plans, links, links_doc)
     if topics is None or indicators is None or links is None:
         return plans, problems, None
     return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress])

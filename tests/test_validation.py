@@ -126,3 +126,16 @@ def test_unknown_topic_and_indicator_are_reported_with_a_hint(broken_copy: Path)
     assert any("'tobaco-alcohol' is not in data/topics.yaml. Did you mean 'tobacco-alcohol'? [unknown_topic]" in l for l in lines), lines
     assert any("'health-literacyy' is not in data/indicators.yaml. Did you mean 'health-literacy'? [unknown_indicator]" in l for l in lines), lines
     assert lines[-1] == "build failed: 2 errors"
+
+
+def test_link_edits_name_real_provisions_with_their_line(broken_copy: Path):
+    (broken_copy / "links.yaml").write_text(
+        "pin: []\nsuppress:\n- a: mini-2020.s1-1-p1\n  b: mini-2020.s1-1-p9\n  note: test\n", encoding="utf-8")
+    proc = run_build("check", "--data", str(broken_copy))
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        "tests/fixtures/mini-broken/links.yaml:4: suppress[0].b: 'mini-2020.s1-1-p9' is not a provision ID. "
+        "Did you mean 'mini-2020.s1-1-p1'? [unknown_provision]",
+        "tests/fixtures/mini-broken/links.yaml:3: suppress[0]: 'mini-2020.s1-1-p1' and 'mini-2020.s1-1-p9' are in the same plan [link_to_same_plan]",
+        "build failed: 2 errors",
+    ]
