@@ -13,7 +13,8 @@ from pathlib import Path
 
 import re
 
-from .model import Indicator, IndicatorCatalogue, Plan, Provision, Section, Target, Topic, TopicCatalogue
+from .model import (Department, Glossary, Indicator, IndicatorCatalogue, Plan, Provision, Section, Target, Topic,
+                    TopicCatalogue)
 from .validate import Catalogues, LoadedPlan, iter_sections
 
 
@@ -98,6 +99,9 @@ class Corpus:
     indicators: list[IndicatorView] = field(default_factory=list)
     related: dict[str, list[RelatedItem]] = field(default_factory=dict)  # provision global ID -> links
     by_id: dict[str, ProvisionRef] = field(default_factory=dict)  # provision global ID -> provision
+    departments: list[Department] = field(default_factory=list)  # curated groups, then ungrouped names
+    responsibility: list["Responsibility"] = field(default_factory=list)  # one per plan, in plan order
+    glossary: Glossary = field(default_factory=Glossary)
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return [p for p in self.provisions if p.plan.id == plan_id]
@@ -216,6 +220,69 @@ def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
     return views
 
 
+@dataclass(frozen=True)
+class ResponsibilityRow:
+    """One department group in one plan: the names the plan uses, what it leads and partners on."""
+
+    group: Department
+    names: tuple[str, ...]                 # verbatim names this plan uses for the group
+    lead: tuple[ProvisionRef, ...]
+    partner: tuple[ProvisionRef, ...]
+    topics: tuple[tuple[str, int], ...]    # (topic ID, provisions led) most first
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    plan: Plan
+    rows: tuple[ResponsibilityRow, ...]    # groups leading most first; partner-only groups last
+
+    @property
+    def states_bodies(self) -> bool:
+        return bool(self.rows)
+
+
+def department_groups(corpus: Corpus, curated: list[Department]) -> list[Department]:
+    """The curated groups, then one group per body name no curated group lists (kept, never dropped)."""
+    grouped = {n for d in curated for n in d.names}
+    seen: dict[str, None] = {}
+    for r in corpus.provisions:
+        for b in (*r.provision.lead, *r.provision.partners):
+            if b not in grouped:
+                seen.setdefault(b, None)
+    extra = [Department.model_construct(id=f"body-{i + 1}", name_zh=b, name_en=b, note=None, names=[b])
+             for i, b in enumerate(seen)]
+    return list(curated) + extra
+
+
+def responsibility(corpus: Corpus) -> list[Responsibility]:
+    group_of = {n: d for d in corpus.departments for n in d.names}
+    out = []
+    for plan in corpus.plans:
+        lead: dict[str, list[ProvisionRef]] = {}
+        partner: dict[str, list[ProvisionRef]] = {}
+        names: dict[str, dict[str, None]] = {}
+        for r in corpus.provisions_of(plan.id):
+            for role, bodies in ((lead, r.provision.lead), (partner, r.provision.partners)):
+                for b in bodies:
+                    g = group_of[b].id
+                    names.setdefault(g, {}).setdefault(b, None)
+                    if r not in role.setdefault(g, []):
+                        role[g].append(r)
+        rows = []
+        for g in names:
+            led = tuple(lead.get(g, ()))
+            counts: dict[str, int] = {}
+            for r in led:
+                for t in r.provision.topics:
+                    counts[t] = counts.get(t, 0) + 1
+            dept = next(d for d in corpus.departments if d.id == g)
+            rows.append(ResponsibilityRow(dept, tuple(names[g]), led, tuple(partner.get(g, ())),
+                                          tuple(sorted(counts.items(), key=lambda kv: -kv[1]))))
+        rows.sort(key=lambda row: (-len(row.lead), -len(row.partner), row.group.name_zh))
+        out.append(Responsibility(plan, tuple(rows)))
+    return out
+
+
 def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
     from .links import compute_links
     raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress)
@@ -253,4 +320,7 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     corpus.topics = topic_views(corpus, catalogues.topics)
     corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
+    corpus.departments = department_groups(corpus, catalogues.departments.departments)
+    corpus.responsibility = responsibility(corpus)
+    corpus.glossary = catalogues.glossary
     return corpus

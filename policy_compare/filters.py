@@ -37,6 +37,13 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else "—"
 
 
+def fmt_date(value, lang: str = "zh") -> str:
+    """2020-03-05 -> '2020年3月5日' (zh) or '5 March 2020' (en); '—' when unknown."""
+    if not value:
+        return "—"
+    return cn_date(value) if lang == "zh" else f"{value.day} {value:%B} {value.year}"
+
+
 def join_bodies(bodies: list[str]) -> str:
     return "、".join(bodies)
 
@@ -65,4 +72,4 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
-FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "join_bodies": join_bodies}
+FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "fmt_date": fmt_date, "join_bodies": join_bodies}

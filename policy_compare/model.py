@@ -169,6 +169,7 @@ class Topic(Strict):
     name_zh: str = Field(description="Chinese name.")
     name_en: str = Field(description="English name.")
     description: str = Field(description="One line saying what the topic covers (English).")
+    description_zh: Optional[str] = Field(None, description="The same line in Chinese (shown on the Chinese site; the English one is used when absent).")
     keywords: list[str] = Field(default_factory=list, description="Words that guided tagging (a person decides).")
     healthy_china: Optional[int] = Field(None, ge=1, le=15, description="Number of the matching special action of the national Healthy China Action, if any.")
     notes: Optional[str] = Field(None, description="Tagging notes: borderline cases and how they were decided.")
@@ -192,6 +193,35 @@ class Indicator(Strict):
 
 class IndicatorCatalogue(Strict):
     indicators: list[Indicator] = Field(description="All canonical indicators, in display order.")
+
+
+class Department(Strict):
+    """A group of equivalent responsible bodies (data/departments.yaml), named differently in each city."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable ID, e.g. 'health'; an anchor on the responsibility page.")
+    name_zh: str = Field(description="Chinese name of the group, e.g. 卫生健康部门.")
+    name_en: str = Field(description="English name of the group, e.g. Health commission.")
+    note: Optional[str] = Field(None, description="Why these names are grouped (e.g. renamed in the 2018 reform).")
+    names: list[str] = Field(description="Body names exactly as the plans write them in `lead`/`partners`.")
+
+
+class DepartmentCatalogue(Strict):
+    departments: list[Department] = Field(default_factory=list, description="All groups, most frequent first.")
+
+
+class GlossaryTerm(Strict):
+    """A recurring policy term explained for readers (data/glossary.yaml); editorial, not a quotation."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable ID; the term's anchor on the glossary page.")
+    term_zh: str = Field(description="The term in Simplified Chinese, as plans use it.")
+    variants: list[str] = Field(default_factory=list, description="Other spellings found in the plans (Traditional forms, abbreviations).")
+    term_en: str = Field(description="The term in English.")
+    definition_zh: str = Field(description="Explanation in Chinese.")
+    definition_en: str = Field(description="Explanation in English.")
+
+
+class Glossary(Strict):
+    terms: list[GlossaryTerm] = Field(default_factory=list, description="All terms, in display order.")
 
 
 class LinkEdit(Strict):

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .i18n import LANGS
 from .problems import BuildFailed, Problem
 from .validate import LoadedPlan, validate_all
 
@@ -41,7 +42,7 @@ def summary(plans: list[LoadedPlan]) -> str:
 
 def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
-    from . import compare, exports, render, sitebuild
+    from . import compare, exports, render, search, sitebuild
 
     plans, warnings, catalogue = _checked(data_dir, strict)
     corpus = compare.build_corpus(plans, data_dir, catalogue)
@@ -49,11 +50,23 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
         tmp = Path(tmp)
-        docs, site = tmp / "docs", tmp / "site"
-        shutil.copytree(ROOT / "content", docs)
-        nav = render.write_pages(corpus, docs)
-        exports.write_all(corpus, docs / "data")
-        sitebuild.run_mkdocs(docs, site, nav)
+        site = tmp / "site"
+        words = search.write_user_dict(corpus, tmp / "jieba_user_dict.txt")
+        search.load_user_dict(words)
+        # Chinese at the root first (MkDocs cleans its output folder), then en/; then the same again as the
+        # offline bundle (file:// URLs, search index inlined), zipped into the site.
+        offline = tmp / "offline"
+        for lang in LANGS:
+            docs = tmp / f"docs-{lang.code}"
+            sitebuild.localised_content(ROOT / "content", docs, lang.code)
+            nav = render.write_pages(corpus, docs, lang, data_dir)
+            exports.write_all(corpus, docs / "data")
+            config = ROOT / ("mkdocs.yml" if lang.code == "zh" else f"mkdocs.{lang.code}.yml")
+            for out, is_offline in ((site, False), (offline, True)):
+                sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, words, offline=is_offline)
+                search.add_provisions(out / lang.prefix, corpus, lang, directory_urls=not is_offline)
+                search.patch_worker(out / lang.prefix)
+        sitebuild.zip_folder(offline, site / render.OFFLINE_ZIP, "policy-compare")
         sitebuild.swap(site, out_dir)
     return warnings
 

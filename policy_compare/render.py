@@ -17,12 +17,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from markupsafe import Markup
 
-from .chart import line_chart
+from .chart import line_chart, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS
+from .i18n import ZH, Lang, text_lang
 from .model import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
+OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
 TEMPLATES = ROOT / "templates"
 
 
@@ -45,6 +47,10 @@ class HomePage:
     rows: tuple[PlanRow, ...]
     total_provisions: int
     total_targets: int
+    plans: tuple[Plan, ...]
+    topics: tuple[TopicView, ...]
+    timeline: Markup
+    has_indicators: bool
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ def latest_target(view: IndicatorView, plan: Plan) -> TargetRef | None:
 class DataPage:
     plans: tuple[Plan, ...]
     target_columns: tuple[str, ...]
+    offline_zip: str  # link from the data page to the offline bundle
 
 
 def source_lines(plan: Plan, text: str) -> tuple[SourceLine, ...]:
@@ -150,62 +157,133 @@ class Writer:
         self.written.append(path)
 
 
-def write_pages(corpus: Corpus, docs: Path) -> list[dict]:
-    """Render every page into ``docs``; return the MkDocs nav."""
+@dataclass(frozen=True)
+class ResponsiblePage:
+    plans: tuple[Plan, ...]
+    groups: tuple            # curated groups used by at least one plan: (Department, {plan id: names})
+    per_plan: tuple          # Responsibility per plan
+
+
+@dataclass(frozen=True)
+class GlossaryPage:
+    terms: tuple
+
+
+@dataclass(frozen=True)
+class GuidePage:
+    models: tuple            # schema_doc.reference()
+    example_id: str          # the plan shown as the worked example
+    example_yaml: str        # its header and one action with bodies and targets, as YAML
+
+
+def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
+    """The first action (in plan order) that names responsible bodies and carries a target, with its plan's
+    header: a real, always-current excerpt for the guide."""
+    import yaml
+
+    for ref in corpus.provisions:
+        p = ref.provision
+        if p.lead and p.targets and len(ref.section_ids) >= 2:
+            raw = yaml.safe_load((data_dir / "plans" / f"{ref.plan.id}.yaml").read_text(encoding="utf-8"))
+            header = {k: raw[k] for k in ("id", "city", "province", "title", "doc_number", "issuer", "date_written",
+                                          "kind", "period", "target_years", "script") if k in raw}
+            header["source"] = {k: raw["source"][k] for k in ("file", "body_lines") if k in raw["source"]}
+            node, chain = {"sections": raw["sections"]}, []
+            for sid in ref.section_ids:
+                node = next(s for s in node.get("sections", []) if s["id"] == sid)
+                chain.append(node)
+            leaf = dict(chain[-1])
+            leaf.pop("sections", None)
+            leaf["provisions"] = [next(x for x in leaf.get("provisions", []) if x["id"] == p.id)]
+            for outer in reversed(chain[:-1]):
+                outer = {k: v for k, v in outer.items() if k not in ("sections", "provisions")}
+                outer["sections"] = [leaf]
+                leaf = outer
+            header["sections"] = [leaf]
+            return ref.plan.id, yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
+    return "", ""
+
+
+def nav(corpus: Corpus, lang: Lang) -> list[dict]:
+    t = lang.t
+    topics_nav = [{t("专题对比", "Topics"): ["topics/index.md"] + [{lang.name(v.topic): f"topics/{v.topic.id}.md"}
+                                                               for v in corpus.topics]}] if corpus.topics else []
+    indicators_nav = [{t("指标对比", "Indicators"): ["indicators/index.md"] + [{lang.name(v.indicator): f"indicators/{v.indicator.id}.md"}
+                                                                           for v in corpus.indicators]}] if corpus.indicators else []
+    return [
+        {t("首页", "Home"): "index.md"},
+        *topics_nav,
+        *indicators_nav,
+        {t("规划", "Plans"): [{lang.city(p): f"plans/{p.id}.md"} for p in corpus.plans]},
+        {t("更多", "More"): [
+            {t("谁来负责", "Who is responsible"): "responsible.md"},
+            {t("术语表", "Glossary"): "glossary.md"},
+            {t("原文", "Sources"): [{lang.city(p): f"sources/{p.id}.md"} for p in corpus.plans]},
+            {t("开放数据", "Open data"): "data.md"},
+            {t("添加一份规划", "Adding a plan"): "guide.md"},
+            {t("关于", "About"): "about.md"},
+        ]},
+    ]
+
+
+def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = ROOT / "data") -> list[dict]:
+    """Render every page into ``docs`` in one interface language; return the MkDocs nav."""
+    from .schema_doc import reference
+
     env = environment()
-    env.globals.update(heading_level=heading_level,
-                       topic_names={v.topic.id: v.topic.name_zh for v in corpus.topics})
+    env.globals.update(lang.globals())
+    env.globals.update(heading_level=heading_level, text_lang=text_lang,
+                       topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
+                       indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
     out = Writer(docs)
     gen = "Generated by build.py from {data} with templates/{tpl}; edit those, not this file."
 
+    def page(rel: str, tpl: str, data: str, **context) -> None:
+        out.write(rel, gen.format(data=data, tpl=tpl), env.get_template(tpl).render(**context))
+
     home = HomePage(tuple(PlanRow(p, corpus.stats[p.id], f"plans/{p.id}.md") for p in corpus.plans),
                     total_provisions=len(corpus.provisions),
-                    total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"))
-    out.write("index.md", gen.format(data="data/plans/*.yaml", tpl="index.md.j2"), env.get_template("index.md.j2").render(page=home))
+                    total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
+                    plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
+                    has_indicators=bool(corpus.indicators))
+    page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
     for plan in corpus.plans:
         related = {k: v for k, v in corpus.related.items() if k.startswith(plan.id + ".") and v}
-        page = PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt", related)
-        out.write(f"plans/{plan.id}.md", gen.format(data=f"data/plans/{plan.id}.yaml", tpl="plan.md.j2"),
-                  env.get_template("plan.md.j2").render(page=page))
+        page(f"plans/{plan.id}.md", "plan.md.j2", f"data/plans/{plan.id}.yaml",
+             page=PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt", related))
         src = SourcePage(plan, source_lines(plan, corpus.sources[plan.id]), f"../plans/{plan.id}.md", f"{plan.id}.txt")
-        out.write(f"sources/{plan.id}.md", gen.format(data=f"data/{plan.source.file}", tpl="source.md.j2"),
-                  env.get_template("source.md.j2").render(page=src))
+        page(f"sources/{plan.id}.md", "source.md.j2", f"data/{plan.source.file}", page=src)
         (docs / "sources").mkdir(parents=True, exist_ok=True)
         (docs / "sources" / f"{plan.id}.txt").write_text(corpus.sources[plan.id], encoding="utf-8")
 
     for view in corpus.topics:
-        out.write(f"topics/{view.topic.id}.md", gen.format(data="data/topics.yaml, data/plans/*.yaml", tpl="topic.md.j2"),
-                  env.get_template("topic.md.j2").render(page=TopicPage(view)))
+        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=TopicPage(view))
     if corpus.topics:
-        out.write("topics/index.md", gen.format(data="data/topics.yaml, data/plans/*.yaml", tpl="topics.md.j2"),
-                  env.get_template("topics.md.j2").render(page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics))))
+        page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
+             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics)))
 
     for view in corpus.indicators:
         covered = {plan.id for plan, _ in view.rows}
-        page = IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered))
-        out.write(f"indicators/{view.indicator.id}.md", gen.format(data="data/indicators.yaml, data/plans/*.yaml", tpl="indicator.md.j2"),
-                  env.get_template("indicator.md.j2").render(page=page, chart=line_chart(view)))
+        page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
+             page=IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered)), chart=line_chart(view, lang))
     if corpus.indicators:
         rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
-        out.write("indicators/index.md", gen.format(data="data/indicators.yaml, data/plans/*.yaml", tpl="indicators.md.j2"),
-                  env.get_template("indicators.md.j2").render(page=IndicatorsPage(
-                      tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id))))
+        page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
+             page=IndicatorsPage(tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id)))
+
+    used = {row.group.id: {} for r in corpus.responsibility for row in r.rows}
+    for r in corpus.responsibility:
+        for row in r.rows:
+            used[row.group.id][r.plan.id] = row.names
+    groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
+    page("responsible.md", "responsible.md.j2", "data/departments.yaml, data/plans/*.yaml",
+         page=ResponsiblePage(tuple(corpus.plans), groups, tuple(corpus.responsibility)))
+    page("glossary.md", "glossary.md.j2", "data/glossary.yaml", page=GlossaryPage(tuple(corpus.glossary.terms)))
+    page("guide.md", "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
+         page=GuidePage(tuple(reference()), *guide_example(corpus, data_dir)))
 
     from .exports import TARGET_COLUMNS
-    out.write("data.md", gen.format(data="data/plans/*.yaml", tpl="data.md.j2"),
-              env.get_template("data.md.j2").render(page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS))))
-
-    topics_nav = [{"专题对比 Topics": ["topics/index.md"] + [{v.topic.name_zh: f"topics/{v.topic.id}.md"} for v in corpus.topics]}] \
-        if corpus.topics else []
-    indicators_nav = [{"指标对比 Indicators": ["indicators/index.md"] + [{v.indicator.name_zh: f"indicators/{v.indicator.id}.md"}
-                                                                       for v in corpus.indicators]}] if corpus.indicators else []
-    return [
-        {"首页": "index.md"},
-        *topics_nav,
-        *indicators_nav,
-        {"规划": [{f"{p.city.zh} {p.date_written.year}": f"plans/{p.id}.md"} for p in corpus.plans]},
-        {"原文": [{f"{p.city.zh} {p.date_written.year}": f"sources/{p.id}.md"} for p in corpus.plans]},
-        {"开放数据": "data.md"},
-        {"关于": "about.md"},
-    ]
+    page("data.md", "data.md.j2", "data/plans/*.yaml", page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS),
+                                                                    ("../" if lang.prefix else "") + "../" + OFFLINE_ZIP))
+    return nav(corpus, lang)

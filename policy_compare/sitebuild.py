@@ -13,6 +13,7 @@ from pathlib import Path
 from .problems import BuildFailed, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
+OFFLINE_SHIM = "assets/vendor/iframe-worker/shim.js"
 
 
 class _Collect(logging.Handler):
@@ -24,8 +25,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(docs: Path, site: Path, nav: list | None = None) -> None:
-    """Build ``docs`` into ``site`` with mkdocs.yml; warnings are errors (strict)."""
+def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Path = ROOT / "mkdocs.yml",
+               lang_prefix: str = "", jieba_dict_user: Path | None = None, offline: bool = False,
+               **overrides) -> None:
+    """Build ``docs`` into ``site`` with ``config_file``; warnings are errors (strict).
+
+    ``lang_prefix`` ("en/") is where this language's site lives below the site root; it is appended to
+    ``site_url`` so canonical URLs and the sitemap point at the right place."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -37,11 +43,21 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None) -> None:
         options = {"docs_dir": str(docs), "site_dir": str(site), "strict": True}
         if nav is not None:
             options["nav"] = nav
-        config = load_config(config_file=str(ROOT / "mkdocs.yml"), **options)
+        options.update(overrides)
+        config = load_config(config_file=str(config_file), **options)
+        if lang_prefix and config.site_url:
+            config.site_url = config.site_url.rstrip("/") + "/" + lang_prefix
+        search = config.plugins.get("material/search")
+        if search is not None and jieba_dict_user is not None:
+            search.config["jieba_dict_user"] = str(jieba_dict_user)
+        if offline:
+            config.plugins["material/offline"].config["enabled"] = True
+            # Material would add https://unpkg.com/iframe-worker/shim; use the copy in content/assets/vendor.
+            config.extra["polyfills"] = [OFFLINE_SHIM]
         build(config)
     except (MkDocsException, SystemExit) as exc:
         messages = handler.messages or [str(exc)]
-        raise BuildFailed([Problem("mkdocs.yml", 1, "", "mkdocs", m) for m in messages]) from None
+        raise BuildFailed([Problem(config_file.name, 1, "", "mkdocs", m) for m in messages]) from None
     finally:
         logger.removeHandler(handler)
 
@@ -56,3 +72,27 @@ def swap(new_site: Path, out_dir: Path) -> None:
     shutil.move(str(new_site), str(out_dir))
     if old.exists():
         shutil.rmtree(old)
+
+
+def localised_content(content: Path, docs: Path, lang_code: str) -> None:
+    """Copy ``content/`` into ``docs`` for one language: ``page.en.md`` replaces ``page.md`` on the English
+    site and is left out of the Chinese one. A page without an English twin is shown as it is."""
+    def ignore(folder, names):
+        return [n for n in names if n.endswith(".en.md")]
+    shutil.copytree(content, docs, ignore=ignore)
+    if lang_code != "zh":
+        for twin in content.rglob(f"*.{lang_code}.md"):
+            target = docs / twin.relative_to(content).with_name(twin.name.replace(f".{lang_code}.md", ".md"))
+            shutil.copyfile(twin, target)
+
+
+def zip_folder(folder: Path, zip_path: Path, top: str) -> Path:
+    """Zip ``folder`` into ``zip_path`` with every entry below ``top/`` (deterministic order)."""
+    import zipfile
+
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
+    return zip_path

@@ -22,7 +22,7 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_yaml
-from .model import IndicatorCatalogue, LinkEdits, Plan, Provision, Section, TopicCatalogue
+from .model import DepartmentCatalogue, Glossary, IndicatorCatalogue, LinkEdits, Plan, Provision, Section, TopicCatalogue
 from .problems import Problem
 
 
@@ -389,12 +389,31 @@ def cross_known_link_ids(plans: list[LoadedPlan], edits, doc: Document | None) -
     return problems
 
 
+def cross_known_departments(plans: list[LoadedPlan], catalogue, doc: Document) -> list[Problem]:
+    """Each name in data/departments.yaml is a body some plan names, and belongs to one group only."""
+    known = {b for lp in plans for p, _, _ in iter_provisions(lp.plan) for b in (*p.lead, *p.partners)}
+    problems, seen = [], {}
+    for i, dept in enumerate(catalogue.departments):
+        for j, name in enumerate(dept.names):
+            loc = ("departments", i, "names", j)
+            if name not in known:
+                problems.append(Problem(doc.display, doc.line_of(loc), loc, "unknown_body",
+                                        f"'{name}' is not a lead or partner body in any plan" + did_you_mean(name, known)))
+            if name in seen:
+                problems.append(Problem(doc.display, doc.line_of(loc), loc, "body_in_two_groups",
+                                        f"'{name}' is already in group '{seen[name]}'"))
+            seen.setdefault(name, dept.id)
+    return problems
+
+
 @dataclass
 class Catalogues:
     topics: TopicCatalogue
     indicators: IndicatorCatalogue
     pins: list[tuple[str, str]] = field(default_factory=list)
     suppress: list[tuple[str, str]] = field(default_factory=list)
+    departments: DepartmentCatalogue = field(default_factory=DepartmentCatalogue)
+    glossary: Glossary = field(default_factory=Glossary)
 
 
 def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
@@ -451,6 +470,13 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
     problems += found
     if links_doc is not None and links is not None:
         problems += cross_known_link_ids(plans, links, links_doc)
-    if topics is None or indicators is None or links is None:
+    departments, dept_doc, found = load_catalogue(data_dir / "departments.yaml", DepartmentCatalogue)
+    problems += found
+    if dept_doc is not None and departments is not None:
+        problems += cross_known_departments(plans, departments, dept_doc)
+    glossary, _, found = load_catalogue(data_dir / "glossary.yaml", Glossary)
+    problems += found
+    if topics is None or indicators is None or links is None or departments is None or glossary is None:
         return plans, problems, None
-    return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress])
+    return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress],
+                                       departments, glossary)

@@ -41,11 +41,14 @@ def test_every_topic_has_a_page_listing_exactly_its_provisions(site: Path, plans
         tagged = {f"{lp.plan.id}--{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan) if tid in p.topics}
         assert shown == tagged, tid
         text = "".join(page.text)
+        en = parse(site / "en" / "topics" / tid / "index.html")
+        en_text = "".join(en.text)
+        assert {i for i in en.ids if "--" in i} == tagged, tid  # the English page shows the same provisions
         for lp in plans:
             addressed = any(tid in p.topics for p, _, _ in iter_provisions(lp.plan))
             assert f"city-{lp.plan.id}" in page.ids
             if not addressed:
-                assert "未涉及" in text and "not addressed" in text
+                assert "未涉及" in text and "not addressed" in en_text
 
 
 def test_topics_json_agrees_with_data(site: Path, plans):
