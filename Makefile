@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+AXE    := tests/.cache/axe-core/package/axe.min.js
+AXE_VERSION := 4.14.1
 
 .PHONY: site serve check test bench clean
 
@@ -22,7 +24,12 @@ serve: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) build.py check --strict
 
-test: $(VENV)/.installed
+# axe-core (accessibility checks in the browser tests) comes from the npm registry, pinned.
+$(AXE):
+	mkdir -p tests/.cache/axe-core
+	cd tests/.cache/axe-core && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+
+test: $(VENV)/.installed $(AXE)
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed

@@ -122,7 +122,7 @@ def test_indicator_overview_sorts_and_keeps_no_target_last(browser, server):
     page, _ = visit(browser, server + "indicators/")
     overview = page.locator(".matrix-wrap").first
     header = overview.locator("thead th", has_text="鄂尔多斯")
-    header.click()
+    header.locator(".sort-btn").click()
     column = overview.locator("thead th").evaluate_all(
         "(ths, name) => ths.findIndex(th => th.textContent.includes(name))", "鄂尔多斯")
     cells = overview.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()

@@ -18,6 +18,7 @@
       var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       cols.forEach(function (c) { c.hidden = chosen.indexOf(c.dataset.plan) < 0; });
       grid.style.setProperty("--cols", Math.max(chosen.length, 1));
+      grid.dataset.chosen = String(chosen.length);
       if (updateUrl) {
         var url = new URL(location.href);
         if (chosen.length === boxes.length) url.searchParams.delete(param);
@@ -26,6 +27,8 @@
       }
     }
     boxes.forEach(function (b) { b.addEventListener("change", function () { apply(true); }); });
+    var printButton = picker.querySelector(".picker-print");
+    if (printButton) printButton.addEventListener("click", function () { window.print(); });
     picker.hidden = false;
     apply(false);
   }
@@ -46,9 +49,14 @@
       table.dataset.sortable = "1";
       var heads = table.querySelectorAll("thead th");
       heads.forEach(function (th, col) {
-        th.setAttribute("role", "button");
-        th.setAttribute("tabindex", "0");
-        th.title = "点击排序 click to sort";
+        var en = document.documentElement.lang === "en";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort-btn";
+        button.textContent = "⇅";
+        button.setAttribute("aria-label", (en ? "Sort by " : "排序：") + th.textContent.trim());
+        button.title = en ? "Click to sort" : "点击排序";
+        th.appendChild(button);
         function sort() {
           var asc = th.getAttribute("aria-sort") !== "ascending";
           heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
@@ -67,11 +75,20 @@
           });
           rows.forEach(function (r) { body.appendChild(r); });
         }
-        th.addEventListener("click", sort);
-        th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+        button.addEventListener("click", sort);
       });
     });
   }
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
   else document.addEventListener("DOMContentLoaded", setup);
+})();
+
+/* Printouts cite the exact address, including a ?cities= selection. */
+(function () {
+  function stamp() {
+    document.querySelectorAll(".print-citation .pc-url").forEach(function (el) { el.textContent = location.href; });
+  }
+  window.addEventListener("beforeprint", stamp);
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(stamp);
+  else document.addEventListener("DOMContentLoaded", stamp);
 })();

@@ -1,0 +1,225 @@
+"""Readers, trainers and teams (issue #4), in real headless Chromium: Chinese search, the language switch,
+accessibility (axe-core), no third-party requests, phones, print, and the offline bundle from file://."""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+from test_browser import browser, server, visit  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "tests" / ".cache" / "axe-core" / "package" / "axe.min.js"  # make test fetches it from npm
+
+SEARCHES = ["控烟", "医保", "家庭医生"]
+
+
+def plans_addressing(plans, term: str) -> set[str]:
+    """Plans whose provisions contain the term, in Simplified or Traditional script."""
+    from policy_compare.search import to_simplified
+    from policy_compare.validate import iter_provisions
+    found = set()
+    for lp in plans:
+        for p, _, _ in iter_provisions(lp.plan):
+            text = p.text + "".join(c for row in (p.table or []) for c in row)
+            if term in to_simplified(text):
+                found.add(lp.plan.id)
+    return found
+
+
+def search(page, base: str, query: str) -> list[str]:
+    """Type a query into the site search like a reader; return every result link (all pages of results)."""
+    page.goto(base, wait_until="networkidle")
+    page.keyboard.press("s")  # Material's shortcut opens the search
+    page.locator("input.md-search__input").focus()
+    page.keyboard.insert_text(query)
+    page.keyboard.press("End")  # a key event: Material searches on keyboard input
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/\\d/)")
+    for _ in range(20):  # results load as the list scrolls
+        before = page.locator(".md-search-result__item").count()
+        page.eval_on_selector(".md-search__scrollwrap", "e => e.scrollTop = e.scrollHeight")
+        page.wait_for_timeout(150)
+        if page.locator(".md-search-result__item").count() == before:
+            break
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_search_finds_every_plan_that_addresses_a_term(browser, server, plans, query, lang):
+    expected = plans_addressing(plans, query)
+    assert "lishui-2021" in expected  # Lishui writes 控煙, 醫保, 家庭醫生: found through the Simplified query
+    page = browser.new_page()
+    links = search(page, server + lang, query)
+    hits = {m.group(1) for h in links if (m := re.search(r"/plans/([^/]+)/.*#", h))}
+    assert hits >= expected, f"{query}: missing {expected - hits}"
+    # each provision hit opens at the provision's anchor on its plan page
+    first = next(h for h in links if "/plans/" in h and "#" in h)
+    page.goto(first, wait_until="networkidle")
+    anchor = unquote(urlsplit(first).fragment)
+    assert page.locator(f".provision[id='{anchor}']").count() == 1
+    page.close()
+
+
+def test_traditional_query_finds_simplified_plans_and_words_inside_compounds(browser, server):
+    page = browser.new_page()
+    hits = {m.group(1) for h in search(page, server, "控煙") if (m := re.search(r"/plans/([^/]+)/.*#", h))}
+    assert {"lishui-2021", "ordos-2020", "jiamusi-2024"} <= hits
+    # 医生 is inside the compound 家庭医生 in Quzhou's text; it is still found there
+    hits = {m.group(1) for h in search(page, server, "医生") if (m := re.search(r"/plans/([^/]+)/.*#", h))}
+    assert "quzhou-2020" in hits
+    page.close()
+
+
+PAGES = ["", "topics/tobacco-alcohol/", "indicators/infant-mortality/", "plans/lishui-2021/", "responsible/",
+         "glossary/", "guide/", "data/", "sources/ordos-2020/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_language_switch_lands_on_the_same_page(browser, server, path):
+    page, _ = visit(browser, server + path)
+    page.hover(".md-header__option .md-select")
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == "/en/" + path
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.hover(".md-header__option .md-select")
+    page.locator(".md-select__link[hreflang=zh]").click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path == "/" + path
+    assert page.evaluate("document.documentElement.lang").startswith("zh")
+    page.close()
+
+
+def test_english_pages_have_english_labels_and_original_chinese_provisions(browser, server):
+    page, _ = visit(browser, server + "en/topics/tobacco-alcohol/")
+    assert page.locator("h1").inner_text().startswith("Tobacco and alcohol control")
+    assert "Compare side by side" in page.locator(".city-picker").inner_text()
+    ordos = page.locator(".compare-col[data-plan=ordos-2020]")
+    assert ordos.locator("h2").inner_text().startswith("Ordos 2020")
+    assert ordos.locator(".pv-text[lang=zh-Hans]").first.inner_text().strip() != ""
+    nav = page.locator(".md-tabs").inner_text()
+    for label in ("Home", "Topics", "Indicators", "Plans"):
+        assert label in nav
+    assert not re.search(r"[\u4e00-\u9fff]", nav), "English navigation must not contain Chinese labels"
+    page.close()
+
+
+MAIN_PAGES = ["", "en/", "topics/tobacco-alcohol/", "en/topics/tobacco-alcohol/", "indicators/",
+              "indicators/infant-mortality/", "plans/ordos-2020/", "responsible/", "glossary/"]
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_serious_accessibility_violations(browser, server, path):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: make test fetches axe-core from the npm registry")
+        pytest.skip("axe-core not fetched (run make test)")
+    page, _ = visit(browser, server + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                           ".map(v => ({id: v.id, impact: v.impact, n: v.nodes.length, "
+                           "where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["", "topics/health-literacy/", "indicators/infant-mortality/", "plans/lishui-2021/",
+                                  "en/", "en/topics/health-literacy/", "responsible/", "glossary/"])
+def test_pages_request_nothing_from_other_hosts(browser, server, path):
+    page, requests = visit(browser, server + path)
+    page.keyboard.press("s")  # the search loads its worker and index too
+    page.wait_for_timeout(500)
+    own = urlsplit(server).netloc
+    foreign = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own]
+    assert foreign == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["topics/health-literacy/", "en/topics/tobacco-alcohol/", "indicators/infant-mortality/",
+                                  "", "responsible/"])
+def test_phone_width_shows_pages_without_horizontal_scrolling(browser, server, path):
+    page, _ = visit(browser, server + path, width=375)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # running text wraps inside the viewport (wide tables scroll inside their own box)
+    too_wide = page.evaluate("""() => [...document.querySelectorAll('.md-content p, .provision')]
+        .filter(e => e.offsetParent && !e.closest('.matrix-wrap, .pv-table-wrap') && e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.textContent.slice(0, 30))""")
+    assert too_wide == []
+    page.close()
+
+
+def test_print_hides_navigation_and_keeps_every_city(browser, server, plans):
+    page, _ = visit(browser, server + "topics/tobacco-alcohol/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-tabs", ".md-footer", ".city-picker"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    cols = page.locator(".compare-col")
+    assert cols.count() == len(plans)
+    for i in range(cols.count()):
+        assert cols.nth(i).is_visible()
+    for lp in plans:  # every provision of every city is printed
+        for text in page.locator(f".compare-col[data-plan={lp.plan.id}] .pv-text").all_inner_texts():
+            assert text.strip()
+    citation = page.locator(".print-citation")
+    assert citation.is_visible() and "/topics/tobacco-alcohol/" in citation.inner_text()
+    page.close()
+
+
+def test_two_city_handout_prints_side_by_side_on_a4(browser, server):
+    page, _ = visit(browser, server + "topics/tobacco-alcohol/?cities=ordos-2020,quzhou-2020")
+    page.emulate_media(media="print")
+    cols = page.locator(".compare-col:visible")
+    assert cols.count() == 2
+    tops = cols.evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert tops[0] == tops[1], "the two cities print side by side"
+    assert "cities=ordos-2020,quzhou-2020" in page.locator(".print-citation").inner_text().replace("%2C", ",")
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2, f"handout takes {pages} A4 pages; it must fit one sheet printed on both sides"
+    page.close()
+
+
+def test_offline_bundle_works_from_the_file_system(browser, site, tmp_path):
+    bundle = site / "downloads" / "policy-compare-offline.zip"
+    assert bundle.exists()
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(tmp_path)
+    root = tmp_path / "policy-compare"
+    assert (root / "index.html").exists() and (root / "en" / "index.html").exists()
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((root / "index.html").as_uri(), wait_until="load")
+    page.get_by_role("link", name="控烟限酒").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("topics/tobacco-alcohol.html")
+    page.goto((root / "index.html").as_uri(), wait_until="load")
+    page.wait_for_timeout(500)
+    page.keyboard.press("s")
+    page.locator("input.md-search__input").focus()
+    page.keyboard.insert_text("医保")
+    page.keyboard.press("End")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/\\d/)")
+    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    assert any("lishui-2021.html" in h for h in links)
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    page.close()
+
+
+def test_home_links_the_offline_bundle_and_at_a_glance_views(site):
+    from test_site import parse
+    home = parse(site / "index.html")
+    text = "".join(home.text)
+    assert "时间线" in text and "专题覆盖" in text
+    for href in ("responsible/", "glossary/", "guide/", "data/#offline"):
+        assert any(h.endswith(href) for h in home.links), href
+    data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../downloads/policy-compare-offline.zip"' in data_page
+    en_data = (site / "en" / "data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../downloads/policy-compare-offline.zip"' in en_data
