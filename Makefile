@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 AXE    := tests/.cache/axe-core/package/axe.min.js
 AXE_VERSION := 4.14.1
 
-.PHONY: site serve check test bench clean
+.PHONY: site serve check test bench zensical clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(VENV)/.installed $(AXE)
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_pages.py
+
+# Second, non-blocking check: the same pages built with Zensical, Material's successor (own venv).
+ZENSICAL_VENV := .venv-zensical
+zensical: $(VENV)/.installed
+	test -x $(ZENSICAL_VENV)/bin/zensical || ($(PYTHON) -m venv $(ZENSICAL_VENV) && $(ZENSICAL_VENV)/bin/pip install --quiet zensical==0.0.73)
+	$(PY) tests/zensical_check.py .build-zensical $(CURDIR)/$(ZENSICAL_VENV)/bin/zensical
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) $(ZENSICAL_VENV) .build-zensical tests/.cache

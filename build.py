@@ -5,6 +5,7 @@
     python build.py check           validate the data only
     python build.py import SRC.txt  print a draft plan YAML for a source text
     python build.py serve           build, then serve site/ on http://127.0.0.1:8000/
+    python build.py render --out D  render pages + mkdocs.yml into D for another engine (Zensical)
 
 Options: --data DIR (default data/), --out DIR (default site/), --strict
 (warnings fail the build). Errors are printed one per line as
@@ -26,13 +27,14 @@ from policy_compare.problems import BuildFailed  # noqa: E402
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "schema"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "schema", "render"])
     parser.add_argument("source", nargs="?", help="with 'import': the source text file")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     parser.add_argument("--id", help="with 'import': the plan ID (default: the file name)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port")
+    parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="with 'render': the interface language")
     return parser.parse_args(argv)
 
 
@@ -49,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             from policy_compare import schema_doc
             sys.stdout.write(schema_doc.json_schema())
+            return 0
+        if args.command == "render":
+            config = pipeline.render_only(args.data, args.out, strict=args.strict, lang_code=args.lang)
+            print(f"pages rendered; build them with another engine, e.g.: zensical build -f {config}")
             return 0
         if args.command == "check":
             plans, warnings = pipeline.check(args.data, strict=args.strict)
