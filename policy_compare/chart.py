@@ -55,7 +55,7 @@ def line_chart(view: IndicatorView, lang: Lang = ZH) -> Markup:
     def y(v): return PAD_T + (H - PAD_T - PAD_B) * (1 - (v - v0) / (v1 - v0))
 
     ind = view.indicator
-    title = f"{lang.name(ind)} ({ind.unit})"
+    title = f"{lang.name(ind)} ({lang.unit(ind.unit)})"
     desc = "; ".join(f"{label}: " + ", ".join(f"{yr} {lang.term(k)} {v:g}" for yr, v, k in pts)
                      for label, pts in data)
     parts = [f'<svg class="ind-chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" '
@@ -69,7 +69,7 @@ def line_chart(view: IndicatorView, lang: Lang = ZH) -> Markup:
         v = v0 + (v1 - v0) * i / 4
         parts.append(f'<text x="{PAD_L - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="currentColor">{v:.3g}</text>')
         parts.append(f'<line x1="{PAD_L}" y1="{y(v):.1f}" x2="{W - PAD_R}" y2="{y(v):.1f}" stroke="currentColor" stroke-opacity=".15"/>')
-    parts.append(f'<text x="{PAD_L}" y="{PAD_T - 6}" fill="currentColor">{escape(ind.unit)}</text>')
+    parts.append(f'<text x="{PAD_L}" y="{PAD_T - 6}" fill="currentColor">{escape(lang.unit(ind.unit))}</text>')
     for n, (label, pts) in enumerate(data):
         pts = sorted(pts)
         path = " ".join(f"{'M' if j == 0 else 'L'}{x(yr):.1f} {y(v):.1f}" for j, (yr, v, _) in enumerate(pts))

@@ -21,16 +21,18 @@ def num(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def target_value(t: Target) -> str:
-    """'≥ 22%', '4–7 岁', '同比例提高' — the value as a reader compares it."""
+def target_value(t: Target, lang=None) -> Markup:
+    """'≥ 22%', '4–7 岁' ('4–7 years' in English), '同比例提高' — the value as a reader compares it.
+    Non-numeric targets are the plan's own Chinese words, marked as such for the English site."""
     if t.value is None:
-        return t.value_text or ""
+        text = t.value_text or ""
+        return Markup(f'<span lang="zh">{escape(text)}</span>') if lang is not None and lang.code != "zh" else Markup(escape(text))
     number = num(t.value) if t.value_max is None else f"{num(t.value)}–{num(t.value_max)}"
     sign = COMPARATOR_SYMBOLS.get(t.comparator or "=", "")
-    unit = t.unit or ""
+    unit = (lang.unit(t.unit) if lang is not None else t.unit) or ""
     sep = "" if unit in ("%", "‰") else " "
     rel = "+" if t.relative and not sign else ""
-    return f"{sign}{' ' if sign else ''}{rel}{number}{sep if unit else ''}{unit}".strip()
+    return Markup(escape(f"{sign}{' ' if sign else ''}{rel}{number}{sep if unit else ''}{unit}".strip()))
 
 
 def cn_date(value) -> str:

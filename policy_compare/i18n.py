@@ -14,6 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Units as the plans write them -> English (Chinese measure words become plain counts).
+UNITS_EN: dict[str, str] = {
+    "1/10万": "per 100,000", "人": "people", "个": "", "個": "", "岁": "years", "亿元": "×100 million yuan",
+    "所": "institutions", "张": "beds", "家": "institutions", "名": "people", "元": "yuan", "分钟": "minutes",
+    "公里": "km", "个百分点": "percentage points", "级": "level", "辆/3万常住人口": "vehicles per 30,000 residents",
+    "种": "kinds", "套": "sets", "人次": "person-times", "个/3-10万居民": "per 30,000–100,000 residents",
+    "万个": "×10,000", "万人": "×10,000 people",
+}
+
 # Fixed vocabularies from the schema (model.py Literals), in both languages.
 TERMS: dict[str, tuple[str, str]] = {
     # document kinds
@@ -67,6 +76,12 @@ class Lang:
         pair = TERMS.get(value)
         return (pair[0] if self.code == "zh" else pair[1]) if pair else value
 
+    def unit(self, unit: str | None) -> str:
+        """A unit as this interface writes it ('岁' stays on the Chinese site, 'years' on the English one)."""
+        if not unit or self.code == "zh":
+            return unit or ""
+        return UNITS_EN.get(unit, unit)
+
     def city(self, plan) -> str:
         """'衢州 2020' / 'Quzhou 2020' — a plan as readers name it."""
         return f"{plan.city.zh if self.code == 'zh' else plan.city.en} {plan.date_written.year}"
@@ -77,7 +92,7 @@ class Lang:
 
     def globals(self) -> dict:
         return {"lang": self, "t": self.t, "name": self.name, "term": self.term, "city": self.city,
-                "place": self.place}
+                "place": self.place, "unit": self.unit}
 
 
 ZH = Lang("zh", "zh-Hans", "")

@@ -19,3 +19,11 @@ def test_target_value_formats_comparators_units_and_ranges():
 
 def test_md_escapes_html_and_markdown():
     assert str(md("a*b_[c]<d>")) == r"a\*b\_\[c\]&lt;d&gt;"
+
+
+def test_target_value_in_english_translates_units_and_marks_chinese_words():
+    from policy_compare.i18n import EN
+    assert target_value(t(comparator=">=", value=80, unit="岁"), EN) == "≥ 80 years"
+    assert target_value(t(comparator="<=", value=9.5, unit="1/10万"), EN) == "≤ 9.5 per 100,000"
+    assert target_value(t(comparator=">=", value=22, unit="%"), EN) == "≥ 22%"
+    assert target_value(t(value_text="同比例提高"), EN) == '<span lang="zh">同比例提高</span>'
