@@ -193,3 +193,37 @@ def test_english_label_check_can_fail():
     parser = LabelText()
     parser.feed('<h2>Topics 专题</h2><p lang="zh-Hans">原文</p>')
     assert [s for s in parser.out if HAN.search(s)] == ["Topics 专题"]
+
+
+def test_a_team_adds_one_plan_and_the_city_appears_everywhere(tmp_path: Path):
+    """The fork-and-add-a-YAML story: a sixth plan (the mini fixture, tagged) joins every comparison."""
+    import shutil
+    from conftest import MINI
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copy(MINI / "sources" / "mini-2020.txt", data / "sources")
+    doc = yaml.safe_load((MINI / "plans" / "mini-2020.yaml").read_text(encoding="utf-8"))
+    doc["city"] = {"zh": "样例市", "en": "Sample City"}
+
+    def tag(sections):
+        for s in sections:
+            for p in s.get("provisions") or []:
+                p["topics"] = ["tobacco-alcohol"] if "烟" in p["text"] else ["health-literacy"]
+            tag(s.get("sections") or [])
+    tag(doc["sections"])
+    (data / "plans" / "mini-2020.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "site"
+    proc = run_build("--data", str(data), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "样例市 2020" in home and 'href="plans/mini-2020/"' in home
+    assert home.count('class="tl-plan"') == 6
+    topics = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]
+    for t in topics:
+        page = parse(out / "topics" / t["id"] / "index.html")
+        assert "city-mini-2020" in page.ids, t["id"]  # shown, addressed or "not addressed"
+    assert any(i.startswith("mini-2020--") for i in parse(out / "topics" / "health-literacy" / "index.html").ids)
+    assert "Sample City 2020" in (out / "en" / "topics" / "diet" / "index.html").read_text(encoding="utf-8")
+    assert "样例市 2020" in (out / "indicators" / "index.html").read_text(encoding="utf-8")
+    index = (out / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"plans/mini-2020/#' in index
