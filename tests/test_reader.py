@@ -168,6 +168,11 @@ def test_print_hides_navigation_and_keeps_every_city(browser, server, plans):
             assert text.strip()
     citation = page.locator(".print-citation")
     assert citation.is_visible() and "/topics/tobacco-alcohol/" in citation.inner_text()
+    sources = page.locator(".print-sources")
+    assert sources.is_visible()
+    for lp in plans:  # each printed city names its document
+        assert lp.plan.title in sources.inner_text()
+    assert page.locator(".compare-col .pv-meta").first.is_visible()  # and each provision its source line
     page.close()
 
 

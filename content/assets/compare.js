@@ -17,6 +17,7 @@
     function apply(updateUrl) {
       var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       cols.forEach(function (c) { c.hidden = chosen.indexOf(c.dataset.plan) < 0; });
+      document.querySelectorAll(".print-source").forEach(function (s) { s.hidden = chosen.indexOf(s.dataset.plan) < 0; });
       grid.style.setProperty("--cols", Math.max(chosen.length, 1));
       grid.dataset.chosen = String(chosen.length);
       if (updateUrl) {
