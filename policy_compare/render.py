@@ -51,6 +51,7 @@ class HomePage:
     topics: tuple[TopicView, ...]
     timeline: Markup
     has_indicators: bool
+    offline_zip: str  # link from the home page to the offline bundle
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
                     total_provisions=len(corpus.provisions),
                     total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
                     plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
-                    has_indicators=bool(corpus.indicators))
+                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP)
     page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
     for plan in corpus.plans:

@@ -224,6 +224,8 @@ def test_home_links_the_offline_bundle_and_at_a_glance_views(site):
     assert "时间线" in text and "专题覆盖" in text
     for href in ("responsible/", "glossary/", "guide/", "data/#offline"):
         assert any(h.endswith(href) for h in home.links), href
+    assert "downloads/policy-compare-offline.zip" in home.links
+    assert "../downloads/policy-compare-offline.zip" in parse(site / "en" / "index.html").links
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
     assert 'href="../downloads/policy-compare-offline.zip"' in data_page
     en_data = (site / "en" / "data" / "index.html").read_text(encoding="utf-8")
