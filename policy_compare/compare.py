@@ -256,6 +256,7 @@ def department_groups(corpus: Corpus, curated: list[Department]) -> list[Departm
 
 def responsibility(corpus: Corpus) -> list[Responsibility]:
     group_of = {n: d for d in corpus.departments for n in d.names}
+    by_id = {d.id: d for d in corpus.departments}
     out = []
     for plan in corpus.plans:
         lead: dict[str, list[ProvisionRef]] = {}
@@ -266,8 +267,9 @@ def responsibility(corpus: Corpus) -> list[Responsibility]:
                 for b in bodies:
                     g = group_of[b].id
                     names.setdefault(g, {}).setdefault(b, None)
-                    if r not in role.setdefault(g, []):
-                        role[g].append(r)
+                    refs = role.setdefault(g, [])
+                    if not refs or refs[-1] is not r:  # provisions come in order: a repeat is the last one
+                        refs.append(r)
         rows = []
         for g in names:
             led = tuple(lead.get(g, ()))
@@ -275,8 +277,7 @@ def responsibility(corpus: Corpus) -> list[Responsibility]:
             for r in led:
                 for t in r.provision.topics:
                     counts[t] = counts.get(t, 0) + 1
-            dept = next(d for d in corpus.departments if d.id == g)
-            rows.append(ResponsibilityRow(dept, tuple(names[g]), led, tuple(partner.get(g, ())),
+            rows.append(ResponsibilityRow(by_id[g], tuple(names[g]), led, tuple(partner.get(g, ())),
                                           tuple(sorted(counts.items(), key=lambda kv: -kv[1]))))
         rows.sort(key=lambda row: (-len(row.lead), -len(row.partner), row.group.name_zh))
         out.append(Responsibility(plan, tuple(rows)))

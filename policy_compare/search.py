@@ -129,7 +129,7 @@ def extra_words(words: list[str]) -> list[str]:
     return [w for w in extra if w not in have and HAN.fullmatch(w)]
 
 
-def provision_entry(ref: ProvisionRef, page_location: str, lang: Lang, topic_names: dict[str, str]) -> dict:
+def provision_entry(ref: ProvisionRef, page_location: str, lang: Lang) -> dict:
     p = ref.provision
     text, words = segment(p.text)
     body = [html.escape(text)]
@@ -155,11 +155,10 @@ def add_provisions(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool 
     """Append one entry per provision to ``site/search/search_index.json``; return the entry count."""
     index_path = site / "search" / "search_index.json"
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    topic_names = {v.topic.id: lang.name(v.topic) for v in corpus.topics}
     docs = index["docs"]
     for ref in corpus.provisions:
         loc = f"plans/{ref.plan.id}/" if directory_urls else f"plans/{ref.plan.id}.html"
-        docs.append(provision_entry(ref, loc, lang, topic_names))
+        docs.append(provision_entry(ref, loc, lang))
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_path.write_text(data, encoding="utf-8")
     inlined = index_path.with_name("search_index.js")  # the offline plugin's copy for file:// use

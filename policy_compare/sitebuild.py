@@ -51,6 +51,9 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         if search is not None and jieba_dict_user is not None:
             search.config["jieba_dict_user"] = str(jieba_dict_user)
         if offline:
+            if "material/offline" not in config.plugins:
+                raise BuildFailed([Problem(config_file.name, 1, "plugins", "mkdocs",
+                                           "the offline bundle needs '- offline: {enabled: !ENV [OFFLINE, false]}' under plugins")])
             config.plugins["material/offline"].config["enabled"] = True
             # Material would add https://unpkg.com/iframe-worker/shim; use the copy in content/assets/vendor.
             config.extra["polyfills"] = [OFFLINE_SHIM]
