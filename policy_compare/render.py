@@ -163,6 +163,7 @@ class ResponsiblePage:
     plans: tuple[Plan, ...]
     groups: tuple            # curated groups used by at least one plan: (Department, {plan id: names})
     per_plan: tuple          # Responsibility per plan
+    leads: tuple             # (Department, (lead count per plan, in plan order)) for groups leading anywhere
 
 
 @dataclass(frozen=True)
@@ -278,8 +279,12 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
         for row in r.rows:
             used[row.group.id][r.plan.id] = row.names
     groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
+    lead_counts = {(r.plan.id, row.group.id): len(row.lead) for r in corpus.responsibility for row in r.rows}
+    leads = tuple((d, tuple(lead_counts.get((p.id, d.id), 0) for p in corpus.plans)) for d, _ in groups
+                  if any(lead_counts.get((p.id, d.id), 0) for p in corpus.plans))
+    leads = tuple(sorted(leads, key=lambda item: (-sum(1 for n in item[1] if n), -sum(item[1]))))
     page("responsible.md", "responsible.md.j2", "data/departments.yaml, data/plans/*.yaml",
-         page=ResponsiblePage(tuple(corpus.plans), groups, tuple(corpus.responsibility)))
+         page=ResponsiblePage(tuple(corpus.plans), groups, tuple(corpus.responsibility), leads))
     page("glossary.md", "glossary.md.j2", "data/glossary.yaml", page=GlossaryPage(tuple(corpus.glossary.terms)))
     page("guide.md", "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
          page=GuidePage(tuple(reference()), *guide_example(corpus, data_dir)))

@@ -61,6 +61,19 @@ def test_responsibility_counts_match_the_data(site: Path, plans):
         assert int(cells[2]) == led, lp.plan.id
 
 
+def test_responsibility_overview_counts_leads_per_city(site: Path, plans):
+    groups = yaml.safe_load((DATA / "departments.yaml").read_text(encoding="utf-8"))["departments"]
+    health = set(next(g for g in groups if g["id"] == "health")["names"])
+    html = (site / "responsible" / "index.html").read_text(encoding="utf-8")
+    overview = html.split('id="overview"', 1)[1].split('id="by-city"', 1)[0]
+    row = next(r for r in overview.split("<tr>") if 'href="#dept-health"' in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1:]
+    ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
+    for lp, cell in zip(ordered, cells):
+        led = sum(1 for p, _, _ in iter_provisions(lp.plan) if health & set(p.lead))
+        assert (f">{led}</a>" in cell) if led else ("—" in cell), (lp.plan.id, cell)
+
+
 def test_unknown_department_name_is_reported_with_its_line(tmp_path: Path):
     import shutil
     from conftest import MINI

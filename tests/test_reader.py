@@ -176,6 +176,22 @@ def test_print_hides_navigation_and_keeps_every_city(browser, server, plans):
     page.close()
 
 
+@pytest.mark.parametrize("path", ["indicators/infant-mortality/", "plans/ordos-2020/", "en/indicators/infant-mortality/"])
+def test_indicator_and_plan_pages_print_without_chrome(browser, server, path):
+    page, _ = visit(browser, server + path)
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-tabs", ".md-footer"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator(".print-citation").is_visible()
+    if "indicators/" in path:
+        chart = page.locator("svg.ind-chart")
+        assert chart.is_visible()
+        assert chart.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"  # black and white
+    else:
+        assert page.locator(".provision").count() > 50 and page.locator(".provision").first.is_visible()
+    page.close()
+
+
 def test_two_city_handout_prints_side_by_side_on_a4(browser, server):
     page, _ = visit(browser, server + "topics/tobacco-alcohol/?cities=ordos-2020,quzhou-2020")
     page.emulate_media(media="print")
