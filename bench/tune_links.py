@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Precision/recall of cross-links against tests/links_labelled.yaml for a grid of thresholds.
+"""Precision/recall of cross-links against labelled pairs for a grid of thresholds.
 
-    python bench/tune_links.py
+    python bench/tune_links.py                                          # tests/links_labelled.yaml
+    python bench/tune_links.py --sample bench/links_random_sample.yaml  # the random sample
+
+tests/links_labelled.yaml was drawn partly by the scorer itself (top pairs, a score band), so its recall is
+optimistic; bench/links_random_sample.yaml was drawn at random among pairs sharing a specific topic, without
+scores, and gives an unbiased recall estimate for such pairs. The current settings are marked with *.
 """
 from __future__ import annotations
 
@@ -19,8 +24,14 @@ from policy_compare.validate import validate_all  # noqa: E402
 
 
 def main() -> int:
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sample", type=Path, default=ROOT / "tests" / "links_labelled.yaml")
+    args = ap.parse_args()
     plans, _, cats = validate_all(ROOT / "data")
-    pairs = yaml.safe_load((ROOT / "tests" / "links_labelled.yaml").read_text(encoding="utf-8"))["pairs"]
+    pairs = yaml.safe_load(args.sample.read_text(encoding="utf-8"))["pairs"]
+    current = (links.THRESHOLD, links.THRESHOLD_ANY, links.TOP_K)
+    print(f"{args.sample.name}: {len(pairs)} pairs, {sum(1 for p in pairs if p['match'])} labelled as matches")
     corpus = build_corpus(plans, ROOT / "data", cats)
     print("threshold  any    top_k  precision  recall  links")
     for th in (0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22):
@@ -34,7 +45,9 @@ def main() -> int:
                 fp = sum(1 for x, p in zip(pred, pairs) if x and not p["match"])
                 fn = sum(1 for x, p in zip(pred, pairs) if not x and p["match"])
                 prec = tp / (tp + fp) if tp + fp else 1.0
-                print(f"{th:9.2f}  {th_any:4.2f}  {k:5d}  {prec:9.2f}  {tp / (tp + fn):6.2f}  {len(linked)}")
+                rec = tp / (tp + fn) if tp + fn else 1.0
+                mark = "*" if (th, th_any, k) == current else " "
+                print(f"{th:9.2f}  {th_any:4.2f}  {k:5d}  {prec:9.2f}  {rec:6.2f}  {len(linked)} {mark}")
     return 0
 
 
