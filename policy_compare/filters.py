@@ -74,4 +74,4 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
-FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "cn_date": cn_date, "fmt_date": fmt_date, "join_bodies": join_bodies}
+FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}

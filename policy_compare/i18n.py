@@ -58,7 +58,6 @@ TERMS: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class Lang:
     code: str          # "zh" | "en"
-    html_lang: str     # value for lang= attributes
     prefix: str        # output folder below the site root: "" or "en/"
 
     def t(self, zh: str, en: str) -> str:
@@ -95,8 +94,8 @@ class Lang:
                 "place": self.place, "unit": self.unit}
 
 
-ZH = Lang("zh", "zh-Hans", "")
-EN = Lang("en", "en", "en/")
+ZH = Lang("zh", "")
+EN = Lang("en", "en/")
 LANGS = (ZH, EN)
 
 

@@ -31,14 +31,18 @@ GENERIC_TOPICS = {"overview", "governance"}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
-@lru_cache(maxsize=1)
-def _converter():
+@lru_cache(maxsize=2)
+def _converter(config: str):
     from opencc import OpenCC
-    return OpenCC("t2s")
+    return OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
-    return _converter().convert(text)
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
 
 
 def match_text(prov, script: str) -> str:

@@ -40,9 +40,23 @@ def summary(plans: list[LoadedPlan]) -> str:
     return f"{len(plans)} plans, {n_prov} provisions, {n_tgt} targets"
 
 
+def config_file(lang) -> Path:
+    """mkdocs.yml builds the Chinese site; mkdocs.<code>.yml (INHERIT: mkdocs.yml) each other language."""
+    return ROOT / ("mkdocs.yml" if lang.code == "zh" else f"mkdocs.{lang.code}.yml")
+
+
+def render_language(corpus, docs: Path, lang, data_dir: Path) -> list:
+    """One language's MkDocs docs folder: content/ (localised), the rendered pages and the exports."""
+    from . import exports, render, sitebuild
+    sitebuild.localised_content(ROOT / "content", docs, lang.code)
+    nav = render.write_pages(corpus, docs, lang, data_dir)
+    exports.write_all(corpus, docs / "data")
+    return nav
+
+
 def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
-    from . import compare, exports, render, search, sitebuild
+    from . import compare, render, search, sitebuild
 
     plans, warnings, catalogue = _checked(data_dir, strict)
     corpus = compare.build_corpus(plans, data_dir, catalogue)
@@ -58,10 +72,8 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         offline = tmp / "offline"
         for lang in LANGS:
             docs = tmp / f"docs-{lang.code}"
-            sitebuild.localised_content(ROOT / "content", docs, lang.code)
-            nav = render.write_pages(corpus, docs, lang, data_dir)
-            exports.write_all(corpus, docs / "data")
-            config = ROOT / ("mkdocs.yml" if lang.code == "zh" else f"mkdocs.{lang.code}.yml")
+            nav = render_language(corpus, docs, lang, data_dir)
+            config = config_file(lang)
             for out, is_offline in ((site, False), (offline, True)):
                 sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, words, offline=is_offline)
                 search.add_provisions(out / lang.prefix, corpus, lang, directory_urls=not is_offline)
@@ -87,8 +99,7 @@ def render_only(data_dir: Path, out_dir: Path, strict: bool = False, lang_code: 
     ``zensical build -f out_dir/mkdocs.yml``. Search entries per provision are added by ``build`` only."""
     import yaml
 
-    from . import compare, exports, render, sitebuild
-    from .i18n import LANGS
+    from . import compare
 
     lang = next(lg for lg in LANGS if lg.code == lang_code)
     plans, _, catalogue = _checked(data_dir, strict)
@@ -98,11 +109,8 @@ def render_only(data_dir: Path, out_dir: Path, strict: bool = False, lang_code: 
     if docs.exists():
         shutil.rmtree(docs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sitebuild.localised_content(ROOT / "content", docs, lang.code)
-    nav = render.write_pages(corpus, docs, lang, data_dir)
-    exports.write_all(corpus, docs / "data")
-    config_name = "mkdocs.yml" if lang.code == "zh" else f"mkdocs.{lang.code}.yml"
-    text = (ROOT / config_name).read_text(encoding="utf-8")
+    nav = render_language(corpus, docs, lang, data_dir)
+    text = config_file(lang).read_text(encoding="utf-8")
     if lang.code != "zh":  # resolve INHERIT: the base file, then this language's settings on top
         text = text.replace("INHERIT: mkdocs.yml", f"INHERIT: {ROOT / 'mkdocs.yml'}")
     overrides = out_dir / "overrides"

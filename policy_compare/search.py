@@ -29,23 +29,10 @@ from pathlib import Path
 
 from .compare import Corpus, ProvisionRef
 from .i18n import Lang
+from .links import to_simplified, to_traditional
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ZWSP = "\u200b"
-
-
-@lru_cache(maxsize=2)
-def _converter(config: str):
-    from opencc import OpenCC
-    return OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
-
-
-def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
 
 
 def _jieba():
@@ -86,21 +73,23 @@ def load_user_dict(path: Path) -> None:
 
 
 def _cut_run(run: str) -> list[str]:
-    """Segment one run of Han characters; Traditional runs are cut where their Simplified form is."""
+    """Segment one run of Han characters. jieba's dictionary is Simplified, so a Traditional run is cut
+    where its Simplified form is cut (the conversion keeps the length; if it did not, cut the run itself)."""
     jieba = _jieba()
     simple = to_simplified(run)
-    words = list(jieba.cut(simple))
     if simple == run or len(simple) != len(run):
-        return words if simple == run else list(jieba.cut(run))
+        return list(jieba.cut(run))
     out, i = [], 0
-    for w in words:
+    for w in jieba.cut(simple):
         out.append(run[i:i + len(w)])
         i += len(w)
     return out
 
 
-def segment(text: str) -> tuple[str, list[str]]:
-    """(text with Han runs segmented by zero-width spaces, the words found)."""
+@lru_cache(maxsize=None)
+def segment(text: str) -> tuple[str, tuple[str, ...]]:
+    """(text with Han runs segmented by zero-width spaces, the words found). Cached: every language and
+    the offline bundle index the same provisions."""
     found: list[str] = []
 
     def repl(m: re.Match) -> str:
@@ -108,10 +97,11 @@ def segment(text: str) -> tuple[str, list[str]]:
         found.extend(words)
         return ZWSP + ZWSP.join(words) + ZWSP
 
-    return HAN.sub(repl, text).strip(ZWSP), found
+    return HAN.sub(repl, text).strip(ZWSP), tuple(found)
 
 
-def extra_words(words: list[str]) -> list[str]:
+@lru_cache(maxsize=None)
+def extra_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """Sub-words of compounds and the other script's form of every word, not already among ``words``."""
     jieba = _jieba()
     have = set(words)
@@ -126,7 +116,7 @@ def extra_words(words: list[str]) -> list[str]:
     # the other script of each sub-word too (教育 → 教育, 醫療 → 医疗)
     for w in list(extra):
         extra.setdefault(to_traditional(w), None)
-    return [w for w in extra if w not in have and HAN.fullmatch(w)]
+    return tuple(w for w in extra if w not in have and HAN.fullmatch(w))
 
 
 def provision_entry(ref: ProvisionRef, page_location: str, lang: Lang) -> dict:

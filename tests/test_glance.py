@@ -90,7 +90,7 @@ def test_unknown_department_name_is_reported_with_its_line(tmp_path: Path):
 
 
 def test_glossary_terms_occur_in_the_plans_and_have_both_languages(site: Path, plans):
-    from policy_compare.search import to_simplified
+    from policy_compare.links import to_simplified
     terms = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf-8"))["terms"]
     corpus = "".join(re.sub(r"\s", "", lp.source_text) for lp in plans)
     for key in ("三减三健", "医共体", "DRG", "医养结合", "预期性", "约束性"):  # the examples

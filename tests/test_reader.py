@@ -20,7 +20,7 @@ SEARCHES = ["控烟", "医保", "家庭医生"]
 
 def plans_addressing(plans, term: str) -> set[str]:
     """Plans whose provisions contain the term, in Simplified or Traditional script."""
-    from policy_compare.search import to_simplified
+    from policy_compare.links import to_simplified
     from policy_compare.validate import iter_provisions
     found = set()
     for lp in plans:
