@@ -41,7 +41,8 @@ def test_responsibility_page_keeps_original_names_per_city(site: Path, plans):
                     assert name in section, (prefix, plan_id, name)
             else:  # plans that name no bodies are said to do so, not silently left out
                 city = next(lp.plan for lp in plans if lp.plan.id == plan_id)
-                assert (city.city.zh if not prefix else city.city.en) in "".join(page.text)
+                note = html.split('<div class="admonition note">', 1)[1].split("</div>", 1)[0]
+                assert (city.city.zh if not prefix else city.city.en) in note, plan_id
     assert "谁来负责" in "".join(parse(site / "responsible" / "index.html").text)
     assert "Who is responsible" in "".join(parse(site / "en" / "responsible" / "index.html").text)
 
