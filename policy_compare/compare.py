@@ -46,10 +46,21 @@ class TargetRef:
     target: Target
     index: int
     indicator_id: str | None = None  # explicit on the target, or matched by wording
+    topics: tuple[str, ...] = ()     # topics this target is shown and counted under (see target_topics)
 
     @property
     def id(self) -> str:
         return f"{self.ref.id}.t{self.index + 1}"
+
+
+def target_topics(prov: Provision, target: Target, indicator_topic: str | None) -> tuple[str, ...]:
+    """The topics a target is shown and counted under: its own tag, else its indicator's topic, else its
+    provision's main (first) topic. One paragraph or table holds targets of several topics; each target
+    belongs to one, so a plan's targets summed over the topic pages stay close to its total."""
+    own = tuple(target.topics) or ((indicator_topic,) if indicator_topic else ())
+    if prov.table:
+        return own or tuple(prov.topics[:1])
+    return tuple(t for t in prov.topics if t in own) or own or tuple(prov.topics[:1])
 
 
 @dataclass
@@ -63,11 +74,14 @@ class PlanStats:
 
 @dataclass(frozen=True)
 class TopicCoverage:
-    """One city's share of a topic: its provisions (document order) and how many targets they carry."""
+    """One city's share of a topic: its provisions (document order), the targets and baselines of this topic
+    they carry (only these are shown and counted on the topic page)."""
 
     plan: Plan
     provisions: tuple[ProvisionRef, ...]
     targets: int
+    baselines: int = 0
+    shown: frozenset = frozenset()  # TargetRef IDs of this topic
 
     @property
     def addressed(self) -> bool:
@@ -214,8 +228,13 @@ def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
     for topic in catalogue.topics:
         coverage = []
         for plan in corpus.plans:
-            refs = tuple(r for r in corpus.provisions_of(plan.id) if topic.id in r.provision.topics)
-            coverage.append(TopicCoverage(plan, refs, sum(len(r.provision.targets) for r in refs)))
+            mine = [t for t in corpus.targets if t.ref.plan.id == plan.id and topic.id in t.topics]
+            holders = {t.ref.id for t in mine}
+            refs = tuple(r for r in corpus.provisions_of(plan.id)
+                         if r.id in holders or (topic.id in r.provision.topics and not (r.provision.table and r.provision.targets)))
+            coverage.append(TopicCoverage(plan, refs, sum(1 for t in mine if t.target.kind == "target"),
+                                          sum(1 for t in mine if t.target.kind == "baseline"),
+                                          frozenset(t.id for t in mine)))
         views.append(TopicView(topic, tuple(coverage)))
     return views
 
@@ -302,13 +321,18 @@ def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[Rela
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None) -> Corpus:
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
+    topic_of = {ind.id: ind.topic for ind in catalogues.indicators.indicators}
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
     for lp in ordered:
         refs: list[ProvisionRef] = []
         _walk(lp.plan, lp.plan.sections, (), (), refs)
         corpus.provisions += refs
-        targets = [TargetRef(r, t, i, match_indicator(t, wordings)) for r in refs for i, t in enumerate(r.provision.targets)]
+        targets = []
+        for r in refs:
+            for i, t in enumerate(r.provision.targets):
+                ind = match_indicator(t, wordings)
+                targets.append(TargetRef(r, t, i, ind, target_topics(r.provision, t, topic_of.get(ind))))
         corpus.targets += targets
         corpus.stats[lp.plan.id] = PlanStats(
             actions=sum(1 for s, _ in iter_sections(lp.plan.sections) if s.is_action),

@@ -63,7 +63,7 @@ def topic_records(corpus: Corpus) -> list[dict]:
         "id": v.topic.id, "name_zh": v.topic.name_zh, "name_en": v.topic.name_en,
         "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": topic_url(v.topic),
         "provision_ids": v.provision_ids,
-        "coverage": {c.plan.id: {"provisions": len(c.provisions), "targets": c.targets} for c in v.coverage},
+        "coverage": {c.plan.id: {"provisions": len(c.provisions), "targets": c.targets, "baselines": c.baselines} for c in v.coverage},
     } for v in corpus.topics]
 
 

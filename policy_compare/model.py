@@ -37,7 +37,9 @@ class Correction(Strict):
 
     original: str = Field(description="The defective text exactly as in the source.")
     corrected: str = Field(description="The corrected text shown to readers, marked as a correction.")
-    reason: str = Field(description="Why the original is defective and where the correction comes from.")
+    reason: str = Field(description="Why the original is defective and where the correction comes from (curators' detail, English).")
+    note_zh: Optional[str] = Field(None, description="Short note for readers in Chinese, shown on the Chinese site (plain words, no internal names).")
+    note_en: Optional[str] = Field(None, description="The same note for readers in English, shown on the English site.")
 
 
 class Target(Strict):
@@ -59,6 +61,8 @@ class Target(Strict):
     quote: str = Field(description="Verbatim text the target comes from (whitespace runs may differ from the source, e.g. table cells).")
     relative: bool = Field(False, description="True when the value is a change (提高10%, 降低20%, 增长…) rather than a level; say the base in 'note'.")
     note: Optional[str] = Field(None, description="Editor's note in English, e.g. the base of a relative target.")
+    topics: list[str] = Field(default_factory=list, description="Topic IDs of this target when they differ from its indicator's topic (data/indicators.yaml), e.g. a table row with no canonical indicator. Topic pages show a target under these topics only.")
+    table_row: Optional[int] = Field(None, ge=0, description="For a target read from a table: the index of its row in the provision's `table` (0 = first header row). The quote is then that row's non-empty cells joined by one space, not a substring of the text.")
 
     @field_validator("year")
     @classmethod
@@ -119,6 +123,9 @@ class Defect(Strict):
     original: Optional[str] = Field(None, description="The defective text verbatim, when there is text.")
     description: str = Field(description="What is wrong and what the site does about it.")
     correction: Optional[str] = Field(None, description="The correction made, if any (also recorded on the item itself).")
+    note_zh: Optional[str] = Field(None, description="Short note for readers in Chinese, shown on the Chinese site instead of 'description' (plain words, no internal names).")
+    note_en: Optional[str] = Field(None, description="The same note for readers in English, shown on the English site.")
+    not_published: bool = Field(False, description="True when this defect means part of the document (e.g. its indicator attachment) is not in the published page: indicator views then show the plan as 'not in the published document' instead of 'no target'.")
 
 
 class Skip(Strict):
@@ -126,6 +133,8 @@ class Skip(Strict):
 
     lines: tuple[int, int] = Field(description="First and last source line skipped.")
     reason: str = Field(description="Why, e.g. 'signature and date (recorded in issuer/date_written)'.")
+    note_zh: Optional[str] = Field(None, description="Short note for readers in Chinese, shown beside the skipped lines on the Chinese source page.")
+    note_en: Optional[str] = Field(None, description="The same note for readers in English.")
 
 
 class Source(Strict):
@@ -188,6 +197,7 @@ class Indicator(Strict):
     unit: str = Field(description="Canonical unit values are compared in (%, ‰, 1/10万, 岁, 人, 张, 亿元 …).")
     direction: Literal["higher", "lower"] = Field(description="Whether a higher or a lower value is better.")
     wordings: list[str] = Field(description="Indicator wordings in plans that mean this indicator (a trailing unit in brackets and a leading 全市 are ignored).")
+    topic: Optional[str] = Field(None, description="The topic (data/topics.yaml) this indicator's targets are shown and counted under.")
     notes: Optional[str] = Field(None, description="Definition notes and borderline wordings.")
 
 
@@ -201,7 +211,10 @@ class Department(Strict):
     id: str = Field(pattern=ID_PATTERN, description="Stable ID, e.g. 'health'; an anchor on the responsibility page.")
     name_zh: str = Field(description="Chinese name of the group, e.g. 卫生健康部门.")
     name_en: str = Field(description="English name of the group, e.g. Health commission.")
-    note: Optional[str] = Field(None, description="Why these names are grouped (e.g. renamed in the 2018 reform).")
+    note: Optional[str] = Field(None, description="Why these names are grouped (e.g. renamed in the 2018 reform); curators' detail.")
+    note_zh: Optional[str] = Field(None, description="The note for readers in Chinese (shown on the Chinese site).")
+    note_en: Optional[str] = Field(None, description="The note for readers in English (shown on the English site).")
+    names_en: dict[str, str] = Field(default_factory=dict, description="English gloss of a verbatim name, where it is not the group's name_en (e.g. a predecessor body).")
     names: list[str] = Field(description="Body names exactly as the plans write them in `lead`/`partners`.")
 
 
@@ -220,8 +233,16 @@ class GlossaryTerm(Strict):
     definition_en: str = Field(description="Explanation in English.")
 
 
+class ValueGloss(Strict):
+    """An English gloss of a qualitative target value (value_text) as plans write it."""
+
+    zh: str = Field(description="The value exactly as plans write it, e.g. 保持较好控制水平.")
+    en: str = Field(description="Its meaning in English, e.g. 'keep under good control'.")
+
+
 class Glossary(Strict):
     terms: list[GlossaryTerm] = Field(default_factory=list, description="All terms, in display order.")
+    values: list[ValueGloss] = Field(default_factory=list, description="English glosses of qualitative target values, shown beside the Chinese words on the English site.")
 
 
 class LinkEdit(Strict):

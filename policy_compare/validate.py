@@ -171,6 +171,23 @@ def rule_unique_ids(lp: LoadedPlan) -> list[Problem]:
     return problems
 
 
+def _quote_problems(lp: LoadedPlan, prov, tgt, loc) -> list[Problem]:
+    """A quote is part of its provision's text, or (with table_row) exactly that table row's cells joined."""
+    if tgt.table_row is None:
+        if squash(tgt.quote) in squash(prov.text):
+            return []
+        return [lp.problem(loc + ("quote",), "quote_not_in_provision", f"'{_shorten(tgt.quote, 30)}' is not part of this "
+                           "provision's text; for a table row set table_row to the row's index")]
+    rows = prov.table or []
+    if tgt.table_row >= len(rows):
+        return [lp.problem(loc + ("table_row",), "bad_table_row", f"{tgt.table_row} is not a row of this provision's table")]
+    cells = " ".join(c for c in rows[tgt.table_row] if c.strip())
+    if squash(cells) != squash(tgt.quote):
+        return [lp.problem(loc + ("quote",), "quote_not_row", f"'{_shorten(tgt.quote, 30)}' is not table row "
+                           f"{tgt.table_row} ('{_shorten(cells, 30)}') joined by spaces")]
+    return []
+
+
 def rule_verbatim(lp: LoadedPlan) -> list[Problem]:
     """Headings and provision texts occur verbatim in the source; quotes and table cells occur
     in it up to white space; a correction's original occurs in its provision text."""
@@ -197,6 +214,7 @@ def rule_verbatim(lp: LoadedPlan) -> list[Problem]:
                     missing(loc + ("table", r, c), "table cell", cell, exact=False)
         for t, tgt in enumerate(prov.targets):
             missing(loc + ("targets", t, "quote"), "quote", tgt.quote, exact=False)
+            problems += _quote_problems(lp, prov, tgt, loc + ("targets", t))
     for d, defect in enumerate(lp.plan.defects):
         if defect.original:
             missing(("defects", d, "original"), "defect original", defect.original, exact=False)
@@ -324,6 +342,14 @@ def cross_known_topics(plans: list[LoadedPlan], topics: set[str]) -> list[Proble
     return problems
 
 
+def cross_known_target_topics(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
+    """Every topic tag on a target is an ID in data/topics.yaml."""
+    return [lp.problem(loc + ("targets", t, "topics", k), "unknown_topic",
+                       f"'{tag}' is not in data/topics.yaml" + did_you_mean(tag, topics))
+            for lp in plans for prov, loc, _ in iter_provisions(lp.plan)
+            for t, tgt in enumerate(prov.targets) for k, tag in enumerate(tgt.topics) if tag not in topics]
+
+
 def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
     """Every provision carries at least one topic ID (comparison pages are built from them)."""
     return [lp.problem(loc + ("id",), "untagged_provision", f"provision '{prov.id}' has no topics; add e.g. topics: [overview]")
@@ -331,7 +357,7 @@ def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
 
 
 CROSS_RULES = [cross_unique_plan_ids]
-TOPIC_RULES = [cross_known_topics, cross_tagged]
+TOPIC_RULES = [cross_known_topics, cross_known_target_topics, cross_tagged]
 
 
 def load_catalogue(path: Path, model, unique_ids: bool = True):
@@ -370,6 +396,13 @@ def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> lis
                     problems.append(lp.problem(loc + ("targets", t, "indicator_id"), "unknown_indicator",
                                                f"'{tgt.indicator_id}' is not in data/indicators.yaml" + did_you_mean(tgt.indicator_id, indicators)))
     return problems
+
+
+def cross_indicator_topics(catalogue, doc: Document | None, topics: set[str]) -> list[Problem]:
+    """An indicator's topic is an ID in data/topics.yaml."""
+    return [Problem(doc.display, doc.line_of(("indicators", i, "topic")), ("indicators", i, "topic"), "unknown_topic",
+                    f"'{ind.topic}' is not in data/topics.yaml" + did_you_mean(ind.topic, topics))
+            for i, ind in enumerate(catalogue.indicators) if ind.topic and ind.topic not in topics]
 
 
 def cross_known_link_ids(plans: list[LoadedPlan], edits, doc: Document | None) -> list[Problem]:
@@ -462,10 +495,12 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
         ids = {t.id for t in topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    indicators, _, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
+    indicators, ind_doc, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
     problems += found
     if indicators is not None:
         problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
+        if topics is not None and topics.topics:
+            problems += cross_indicator_topics(indicators, ind_doc, {t.id for t in topics.topics})
     links, links_doc, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
     problems += found
     if links_doc is not None and links is not None:
