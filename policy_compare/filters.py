@@ -23,10 +23,14 @@ def num(value: float | None) -> str:
 
 def target_value(t: Target, lang=None) -> Markup:
     """'≥ 22%', '4–7 岁' ('4–7 years' in English), '同比例提高' — the value as a reader compares it.
-    Non-numeric targets are the plan's own Chinese words, marked as such for the English site."""
+    Non-numeric targets are the plan's own Chinese words, marked as such for the English site and followed
+    by their curated English gloss (data/glossary.yaml `values`)."""
     if t.value is None:
         text = t.value_text or ""
-        return Markup(f'<span lang="zh">{escape(text)}</span>') if lang is not None and lang.code != "zh" else Markup(escape(text))
+        if lang is None or lang.code == "zh":
+            return Markup(escape(text))
+        gloss = lang.gloss(text)
+        return Markup(f'<span lang="zh">{escape(text)}</span>' + (f' <span class="t-gloss">({escape(gloss)})</span>' if gloss else ""))
     number = num(t.value) if t.value_max is None else f"{num(t.value)}–{num(t.value_max)}"
     sign = COMPARATOR_SYMBOLS.get(t.comparator or "=", "")
     unit = (lang.unit(t.unit) if lang is not None else t.unit) or ""
@@ -74,4 +78,9 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
-FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}
+def http_only(url: str | None) -> str:
+    """The address if it is http(s), else '' (only http(s) addresses may become links)."""
+    return url if url and re.match(r"https?://[^\s<>\"']+$", url) else ""
+
+
+FILTERS = {"http_only": http_only, "highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}

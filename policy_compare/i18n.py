@@ -12,7 +12,7 @@ alternate.html``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 # Units as the plans write them -> English (Chinese measure words become plain counts).
 UNITS_EN: dict[str, str] = {
@@ -59,6 +59,10 @@ TERMS: dict[str, tuple[str, str]] = {
 class Lang:
     code: str          # "zh" | "en"
     prefix: str        # output folder below the site root: "" or "en/"
+    glosses: dict = field(default_factory=dict, compare=False, hash=False)  # Chinese value/name -> English
+
+    def with_glosses(self, glosses: dict) -> "Lang":
+        return replace(self, glosses=dict(glosses))
 
     def t(self, zh: str, en: str) -> str:
         """The label in this language."""
@@ -81,6 +85,16 @@ class Lang:
             return unit or ""
         return UNITS_EN.get(unit, unit)
 
+    def note(self, obj) -> str:
+        """A reader note (``note_zh``/``note_en``) in this language; '' when the curators wrote none (the
+        curators' own English detail is shown on the source page only)."""
+        return (getattr(obj, f"note_{self.code}", None) or "") if obj is not None else ""
+
+    def gloss(self, value: str | None) -> str:
+        """English meaning of a qualitative target value or a body name (data/glossary.yaml `values`,
+        data/departments.yaml); '' on the Chinese site or when none is curated."""
+        return "" if self.code == "zh" or not value else self.glosses.get(value, "")
+
     def city(self, plan) -> str:
         """'衢州 2020' / 'Quzhou 2020' — a plan as readers name it."""
         return f"{plan.city.zh if self.code == 'zh' else plan.city.en} {plan.date_written.year}"
@@ -91,7 +105,12 @@ class Lang:
 
     def globals(self) -> dict:
         return {"lang": self, "t": self.t, "name": self.name, "term": self.term, "city": self.city,
-                "place": self.place, "unit": self.unit}
+                "place": self.place, "unit": self.unit, "note": self.note, "gloss": self.gloss,
+                "plural": self.plural}
+
+    def plural(self, n: int, zh: str, one: str, many: str) -> str:
+        """'1 provision' / '2 provisions' ('%d' is the number); Chinese has one form."""
+        return (zh if self.code == "zh" else one if n == 1 else many) % n
 
 
 ZH = Lang("zh", "")

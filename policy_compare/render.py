@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from markupsafe import Markup
 
-from .chart import line_chart, timeline
+from .chart import line_chart, period_label, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS
 from .i18n import ZH, Lang, text_lang
@@ -92,7 +92,29 @@ class TopicsPage:
 @dataclass(frozen=True)
 class IndicatorPage:
     view: IndicatorView
-    missing: tuple[Plan, ...]  # plans with no value for this indicator
+    missing: tuple[Plan, ...]      # plans with no value for this indicator
+    unpublished: tuple[Plan, ...]  # of those, plans whose indicator list is not in the published document
+    rows: tuple = ()               # (plan, ((target, (TargetRef, …) where it is stated), …)) — one row per value
+
+
+def unpublished(plan: Plan) -> bool:
+    """The plan's published page lacks part of the document (its indicator attachment): a missing value
+    there means 'not in the published document', not 'no target'."""
+    return any(d.not_published for d in plan.defects)
+
+
+def merged_rows(view: IndicatorView) -> tuple:
+    """One row per distinct value: a plan that states the same value twice (in the text and in its table)
+    shows it once, with both places."""
+    out = []
+    for plan, refs in view.rows:
+        rows: dict = {}
+        for r in refs:
+            t = r.target
+            key = (t.year, t.kind, t.comparator, t.value, t.value_max, t.value_text, t.unit, t.relative)
+            rows.setdefault(key, []).append(r)
+        out.append((plan, tuple((group[0], tuple(group)) for group in rows.values())))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,18 @@ def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
     return "", ""
 
 
+def glosses(corpus: Corpus) -> dict[str, str]:
+    """Chinese words readers meet untranslated -> English: qualitative target values (data/glossary.yaml
+    `values`) and body names (data/departments.yaml: a name's own gloss, else its curated group's name)."""
+    out = {v.zh: v.en for v in corpus.glossary.values}
+    for d in corpus.departments:
+        if d.id.startswith("body-") and d.name_en == d.name_zh:
+            continue  # an ungrouped name with no curated English
+        for n in d.names:
+            out.setdefault(n, d.names_en.get(n, d.name_en))
+    return out
+
+
 def nav(corpus: Corpus, lang: Lang) -> list[dict]:
     t = lang.t
     topics_nav = [{t("专题对比", "Topics"): ["topics/index.md"] + [{lang.name(v.topic): f"topics/{v.topic.id}.md"}
@@ -233,8 +267,9 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
     from .schema_doc import reference
 
     env = environment()
+    lang = lang.with_glosses(glosses(corpus))
     env.globals.update(lang.globals())
-    env.globals.update(heading_level=heading_level, text_lang=text_lang,
+    env.globals.update(heading_level=heading_level, text_lang=text_lang, unpublished=unpublished, period=period_label,
                        topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
                        indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
     out = Writer(docs)
@@ -267,8 +302,11 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
 
     for view in corpus.indicators:
         covered = {plan.id for plan, _ in view.rows}
+        missing = tuple(p for p in corpus.plans if p.id not in covered)
         page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered)), chart=line_chart(view, lang))
+             page=IndicatorPage(view, tuple(p for p in missing if not unpublished(p)),
+                                tuple(p for p in missing if unpublished(p)), merged_rows(view)),
+             chart=line_chart(view, lang))
     if corpus.indicators:
         rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
         page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
