@@ -12,8 +12,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
 
 
 def md(text: str) -> Markup:
-    """Escape text for use inside Markdown (headings, table cells): HTML first, then Markdown syntax."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+    """Escape text for use inside Markdown (headings, table cells, list items): Markdown syntax, then HTML.
+    Not for raw HTML blocks, where Markdown does not run (a backslash would show): autoescape is enough there."""
+    # Markdown escapes first: an HTML entity made by escape() (&#39;) must not get a backslash before its #.
+    if isinstance(text, Markup):  # already HTML-safe (e.g. from join under autoescape): do not escape twice
+        return Markup(_MD_SPECIAL.sub(r"\\\1", str(text)))
+    return escape(_MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def num(value: float | None) -> str:
@@ -78,9 +82,15 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
+def yaml_str(text: str) -> Markup:
+    """A one-line double-quoted YAML string for front matter (JSON is valid YAML); HTML is escaped later."""
+    import json
+    return Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
+
+
 def http_only(url: str | None) -> str:
     """The address if it is http(s), else '' (only http(s) addresses may become links)."""
     return url if url and re.match(r"https?://[^\s<>\"']+$", url) else ""
 
 
-FILTERS = {"http_only": http_only, "highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}
+FILTERS = {"http_only": http_only, "yaml_str": yaml_str, "highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}

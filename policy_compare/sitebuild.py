@@ -45,6 +45,8 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
             options["nav"] = nav
         options.update(overrides)
         config = load_config(config_file=str(config_file), **options)
+        if config.site_url:
+            absolute_alternates(config)
         if lang_prefix and config.site_url:
             config.site_url = config.site_url.rstrip("/") + "/" + lang_prefix
         search = config.plugins.get("material/search")
@@ -63,6 +65,14 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         raise BuildFailed([Problem(config_file.name, 1, "", "mkdocs", m) for m in messages]) from None
     finally:
         logger.removeHandler(handler)
+
+
+def absolute_alternates(config) -> None:
+    """With a known site address, each language alternate gets its absolute base (``abs``) for hreflang."""
+    from .i18n import LANGS
+    prefixes = {lang.code: lang.prefix for lang in LANGS}
+    root = config.site_url.rstrip("/") + "/"
+    config.extra["alternate"] = [dict(alt, abs=root + prefixes.get(alt.get("lang"), "")) for alt in config.extra.get("alternate", [])]
 
 
 def swap(new_site: Path, out_dir: Path) -> None:
