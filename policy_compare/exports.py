@@ -1,8 +1,11 @@
-"""Stage 4b — open data: plans.json, provisions.json and targets.csv.
+"""Stage 4b — open data: plans.json, provisions.json, targets.csv, topics.json, indicators.json, datapackage.json.
 
-The field names are a public contract (documented on the Data page and in
-README): add fields, never rename or remove them. URLs are site-relative so
-the files stay right under any base path (GitHub Pages project sites).
+The field names are a public contract: add fields, never rename or remove them. Every file and field is
+declared once in :data:`FIELDS` (name, Table Schema type, English and Chinese description); the Data page and
+``datapackage.json`` (a Frictionless Data Package) are generated from it, and a test checks every exported
+record against it. URLs in the JSON files are site-relative so the files stay right under any base path;
+``targets.csv``'s ``url`` is absolute when the site's address (SITE_URL) is known, so it works from a
+spreadsheet.
 """
 from __future__ import annotations
 
@@ -13,9 +16,9 @@ from pathlib import Path
 
 from .compare import Corpus, ProvisionRef, indicator_url, plan_url, source_url, topic_url
 
-TARGET_COLUMNS = ["city", "city_en", "plan", "provision_id", "target_id", "indicator", "indicator_id", "year",
-                  "year_inferred", "kind", "comparator", "value", "value_max", "value_text", "unit", "unit_note",
-                  "relative", "nature", "quote", "url"]
+from .exports_schema import FIELDS, LICENSES, datapackage  # noqa: F401  (re-exported)
+
+TARGET_COLUMNS = [f[0] for f in FIELDS["targets.csv"]]
 
 
 def plan_records(corpus: Corpus) -> list[dict]:
@@ -25,16 +28,17 @@ def plan_records(corpus: Corpus) -> list[dict]:
         out.append({
             "id": plan.id, "city": plan.city.zh, "city_en": plan.city.en,
             "province": plan.province.zh, "province_en": plan.province.en,
-            "title": plan.title, "doc_number": plan.doc_number, "issuer": plan.issuer,
+            "title": plan.title, "doc_number": plan.doc_number, "index_number": plan.index_number, "issuer": plan.issuer,
             "date_written": plan.date_written.isoformat(),
             "date_published": plan.date_published.isoformat() if plan.date_published else None,
             "kind": plan.kind, "period": [plan.period.start, plan.period.end],
-            "target_years": plan.target_years, "script": plan.script,
+            "target_years": plan.target_years, "vision_years": plan.vision_years, "script": plan.script,
             "source_url": plan.source.url, "source_file": plan.source.file,
             "source_page": source_url(plan), "url": plan_url(plan),
             "actions": stats.actions, "provisions": stats.provisions,
             "targets": stats.targets, "baselines": stats.baselines,
             "defects": [d.model_dump(exclude_none=True) for d in plan.defects],
+            "unpublished_parts": any(d.not_published for d in plan.defects),
         })
     return out
 
@@ -71,11 +75,11 @@ def indicator_records(corpus: Corpus) -> list[dict]:
     return [{
         "id": v.indicator.id, "name_zh": v.indicator.name_zh, "name_en": v.indicator.name_en,
         "unit": v.indicator.unit, "direction": v.indicator.direction, "url": indicator_url(v.indicator),
-        "wordings": v.indicator.wordings, "plans": [plan.id for plan, _ in v.rows],
+        "wordings": v.indicator.wordings, "plans": [plan.id for plan, _ in v.rows], "topic": v.indicator.topic,
     } for v in corpus.indicators]
 
 
-def targets_csv(corpus: Corpus) -> str:
+def targets_csv(corpus: Corpus, site_url: str = "") -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=TARGET_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -88,7 +92,8 @@ def targets_csv(corpus: Corpus) -> str:
             "kind": t.kind, "comparator": t.comparator or "", "value": _num(t.value),
             "value_max": _num(t.value_max), "value_text": t.value_text or "", "unit": t.unit or "",
             "unit_note": t.unit_note or "", "relative": str(t.relative).lower(), "nature": t.nature or "",
-            "quote": t.quote, "url": ref.url,
+            "quote": t.quote, "url": site_url + ref.url,
+            "table_row": "" if t.table_row is None else str(t.table_row), "topics": ";".join(tref.topics),
         })
     return "\ufeff" + buf.getvalue()
 
@@ -101,14 +106,16 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_all(corpus: Corpus, out: Path) -> list[Path]:
+def write_all(corpus: Corpus, out: Path, site_url: str = "") -> list[Path]:
+    """Write every export into ``out``; ``site_url`` (with a final '/') makes targets.csv's url absolute."""
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "plans.json": _json(plan_records(corpus)),
         "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions]),
-        "targets.csv": targets_csv(corpus),
+        "targets.csv": targets_csv(corpus, site_url),
         "topics.json": _json(topic_records(corpus)),
         "indicators.json": _json(indicator_records(corpus)),
+        "datapackage.json": _json(datapackage()),
     }
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")

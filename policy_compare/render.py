@@ -141,6 +141,10 @@ class DataPage:
     plans: tuple[Plan, ...]
     target_columns: tuple[str, ...]
     offline_zip: str  # link from the data page to the offline bundle
+    files: tuple = ()  # (file name, (English, Chinese) content, fields) from exports_schema
+    licenses: tuple = ()
+    site_url: str = ""
+    data_prefix: str = ""  # where the data folder is, relative to this page's docs root
 
 
 def source_lines(plan: Plan, text: str) -> tuple[SourceLine, ...]:
@@ -342,6 +346,8 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
     if not lang.prefix:
         (docs / "robots.txt").write_text(robots_txt(), encoding="utf-8")
     from .exports import TARGET_COLUMNS
-    page("data.md", "data.md.j2", "data/plans/*.yaml", page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS),
-                                                                    ("../" if lang.prefix else "") + "../" + OFFLINE_ZIP))
+    from .exports_schema import FIELDS, FILES, LICENSES
+    page("data.md", "data.md.j2", "data/plans/*.yaml, policy_compare/exports_schema.py",
+         page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS), ("../" if lang.prefix else "") + "../" + OFFLINE_ZIP,
+                       tuple((name, FILES[name], tuple(FIELDS[name])) for name in FIELDS), tuple(LICENSES), site_url()))
     return nav(corpus, lang)

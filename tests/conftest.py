@@ -28,6 +28,20 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+DEPLOYED_URL = "https://owner.github.io/repo/"
+
+
+@pytest.fixture(scope="session")
+def deployed_site(tmp_path_factory) -> Path:
+    """The real site built as the GitHub Pages workflow builds it (SITE_URL set), once per session."""
+    import os
+    out = tmp_path_factory.mktemp("deployed") / "site"
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600, env=dict(os.environ, SITE_URL=DEPLOYED_URL))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def plans():
     """All validated plans of data/ (LoadedPlan objects)."""

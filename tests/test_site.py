@@ -176,18 +176,9 @@ def test_site_works_under_a_sub_path(site: Path, pages):
             assert not (href.startswith("/") and not href.startswith("//")), f"{page_path}: {href}"
 
 
-def test_404_page_links_use_the_deployment_sub_path(tmp_path: Path):
+def test_404_page_links_use_the_deployment_sub_path(deployed_site: Path):
     """On GitHub Pages (SITE_URL=https://owner.github.io/repo/) the 404 page points into /repo/."""
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-    out = tmp_path / "site"
-    env = dict(os.environ, SITE_URL="https://owner.github.io/repo/")
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], capture_output=True,
-                          text=True, env=env, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr
+    out = deployed_site
     page = parse(out / "404.html")
     local = [u for u in page.links + [u for _, u in page.resources] if not urlsplit(u).scheme]
     assert local and all(u.startswith("/repo/") for u in local), local[:5]
