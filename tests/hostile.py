@@ -105,7 +105,7 @@ def make(out: Path, src: Path = ROOT / "data") -> Path:
     _dump(depts, out / "departments.yaml")
 
     glossary = yaml.safe_load((out / "glossary.yaml").read_text(encoding="utf-8"))
-    glossary["terms"].insert(0, {"id": "hostile", "term_zh": payload("glossary"), "variants": [],
+    glossary["terms"].insert(0, {"id": "hostile", "term_zh": payload("glossary"), "variants": [payload("text")],
                                  "term_en": payload("glossary-en"), "definition_zh": payload("definition-zh"),
                                  "definition_en": payload("definition-en")})
     _dump(glossary, out / "glossary.yaml")
