@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .compare import Corpus, IndicatorView
 from .filters import COMPARATOR_SYMBOLS
+from .filters import md as escape  # the SVG sits in Markdown: data is escaped for both (see filters.md)
 from .i18n import ZH, Lang
 
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 340, 64, 170, 28, 64
