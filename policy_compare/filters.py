@@ -125,6 +125,20 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+(?:[ ,、…]*[\u3400-\u9fff]+)*")
+
+
+def mark_zh(text) -> Markup:
+    """English text quoting Chinese words: each Chinese run marked lang="zh-Hans", everything escaped (md)."""
+    text = str(text)
+    out, last = [], 0
+    for m in _CJK_RUN.finditer(text):
+        out += [str(md(text[last:m.start()])), f'<span lang="zh-Hans">{md(m.group(0))}</span>']
+        last = m.end()
+    out.append(str(md(text[last:])))
+    return Markup("".join(out))
+
+
 def yaml_str(text) -> Markup:
     """A one-line double-quoted YAML string for front matter (JSON is valid YAML); the theme escapes it
     where it prints it (templates/overrides/main.html)."""
@@ -132,5 +146,5 @@ def yaml_str(text) -> Markup:
     return Markup(json.dumps(" ".join(str(text).split()), ensure_ascii=False))
 
 
-FILTERS = {"http_only": safe_url, "yaml_str": yaml_str, "join": join, "format": format_, "replace": replace, "pre": pre, "safe_url": safe_url,
+FILTERS = {"mark_zh": mark_zh, "http_only": safe_url, "yaml_str": yaml_str, "join": join, "format": format_, "replace": replace, "pre": pre, "safe_url": safe_url,
            "highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}

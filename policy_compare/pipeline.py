@@ -50,7 +50,8 @@ def render_language(corpus, docs: Path, lang, data_dir: Path) -> list:
     from . import exports, render, sitebuild
     sitebuild.localised_content(ROOT / "content", docs, lang.code)
     nav = render.write_pages(corpus, docs, lang, data_dir)
-    exports.write_all(corpus, docs / "data", render.site_url())
+    if not lang.prefix:  # one set of data files at the root, linked from both interfaces (templates/data.md.j2)
+        exports.write_all(corpus, docs / "data", render.site_url())
     return nav
 
 

@@ -146,7 +146,6 @@ class DataPage:
     files: tuple = ()  # (file name, (English, Chinese) content, fields) from exports_schema
     licenses: tuple = ()
     site_url: str = ""
-    data_prefix: str = ""  # where the data folder is, relative to this page's docs root
 
 
 def source_lines(plan: Plan, text: str) -> tuple[SourceLine, ...]:

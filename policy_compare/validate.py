@@ -215,9 +215,8 @@ def rule_verbatim(lp: LoadedPlan) -> list[Problem]:
         for t, tgt in enumerate(prov.targets):
             missing(loc + ("targets", t, "quote"), "quote", tgt.quote, exact=False)
             problems += _quote_problems(lp, prov, tgt, loc + ("targets", t))
-    for key in ("index_number", "doc_number"):
-        if getattr(lp.plan, key):
-            missing((key,), key.replace("_", " "), getattr(lp.plan, key), exact=False)
+    if lp.plan.index_number:
+        missing(("index_number",), "index number", lp.plan.index_number, exact=False)
     if lp.plan.source.site_section:
         missing(("source", "site_section"), "site section", lp.plan.source.site_section)
     for d, defect in enumerate(lp.plan.defects):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from test_browser import browser  # noqa: F401  (fixture)
+
 from policy_compare.validate import iter_provisions, squash
 
 EXPORTS = ["plans.json", "provisions.json", "targets.csv", "topics.json", "indicators.json"]
@@ -114,3 +116,25 @@ def test_targets_csv_url_is_absolute_when_the_site_address_is_known(site: Path, 
     assert all(not r["url"].startswith("http") for r in rows)
     deployed = records(deployed_site / "data", "targets.csv")
     assert all(r["url"].startswith("https://owner.github.io/repo/plans/") for r in deployed)
+
+
+def test_one_set_of_data_files_linked_from_both_interfaces(site: Path):
+    """en/data/ is not a copy of data/: the English Data page links the files at the site root."""
+    assert not any((site / "en" / "data").glob("*.json")) and not (site / "en" / "data" / "targets.csv").exists()
+    en = (site / "en" / "data" / "index.html").read_text(encoding="utf-8")
+    for name in EXPORTS + ["datapackage.json"]:
+        assert f'href="../../data/{name}"' in en
+        assert (site / "data" / name).exists()
+
+
+def test_offline_english_data_page_links_the_root_data(browser, site):
+    """From file:// (the offline bundle, no directory URLs) the English Data page's links still reach data/."""
+    import zipfile
+    from test_browser import visit
+    out = site.parent / "offline-check"
+    with zipfile.ZipFile(site / "downloads" / "policy-compare-offline.zip") as z:
+        z.extractall(out)
+    page, _ = visit(browser, (out / "policy-compare" / "en" / "data.html").as_uri())
+    hrefs = page.eval_on_selector_all("a.data-file", "els => els.map(a => a.href)")
+    page.close()
+    assert hrefs and all(Path(h.removeprefix("file://")).exists() for h in hrefs), hrefs
