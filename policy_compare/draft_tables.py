@@ -140,6 +140,8 @@ def _row(row: list[str], years, ctx) -> list[dict]:
     if unit in ("1/10", "/10万", "/10"):
         unit, note = "1/10万", f"the source's unit cell reads '{unit}' (per 100,000 is meant)" if unit != "/10万" else None
     indicator = re.sub(r"[（(][^()（）]{1,12}[)）]\s*$", "", name).strip()
+    if unit is None and re.search(r"寿命|壽命", indicator):
+        unit, note = "岁", "no unit in the table; life expectancy is in years"
     out = draft_targets.row_targets(after, years, ctx["start"], unit, indicator)
     quote = " ".join(cells)
     for t in out:

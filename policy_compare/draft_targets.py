@@ -49,6 +49,12 @@ PAST = re.compile(r"(?:期间|以来|已经|已|截至|截止|实现了|取得|�
 STRIP_INDICATOR = re.compile(r"^(?:[——\-\s]+|到|至|在|力争|全市|我市|全县|全区)+")
 
 
+# Traditional forms of the characters the rules look for, mapped one to one (lengths stay equal, so
+# positions found in the mapped text slice the original, and quotes stay verbatim).
+T2S = str.maketrans("於達為內過長減穩維擴約個歲張項種級輛處條戶類場冊億萬計實現設創備顯進續縮輕轉優勢趨標質總負擔況較並礎與從導當這體養務設數後區縣倍佈類構務擁",
+                    "于达为内过长减稳维扩约个岁张项种级辆处条户类场册亿万计实现设创备显进续缩轻转优势趋标质总负担况较并础与从导当这体养务设数后区县倍布类构务拥")
+
+
 def _shielded(text: str) -> str:
     """Text with 《…》, 〔…〕 and full dates blanked out (same length), so their numbers never count."""
     def blank(m):
@@ -111,7 +117,7 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
         q = QUALITATIVE.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
-            out.append((m.start(), q.group("ind").strip(), words))
+            out.append((m.start() + clause.index(body.strip()) + q.start("ind"), q.group("ind").strip(), words))
     return out
 
 
@@ -173,26 +179,69 @@ def _group(items: list[dict], s: str) -> None:
             it["group"] = g
 
 
-def parse(text: str, plan_start: int, context_year=None, single_horizon: int | None = None) -> tuple[list[dict], tuple | None]:
+def parse(text: str, plan_start: int, context_year=None, single_horizon: int | None = None,
+          review_years: tuple[int, int] | None = None) -> tuple[list[dict], tuple | None]:
     """Targets of a provision text, and the years it leaves as context for the next one
     (a tuple: "到2022年和2030年" carries both, for a later "分别…和…")."""
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
-    for _, s in sentences(text):
+    for _, orig in sentences(text):
+        s = orig.translate(T2S)
         lists = year_lists(s)
         base_year = next((y for _, y, base in horizon_years(s) if base), None)
         items = _value_items(s)
         _group(items, s)
+        past = not lists and not carried and bool(FROM_TO.search(_shielded(s)))
         for i, it in enumerate(items):
-            out += _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_start)
+            got = _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_start)
+            if past:  # "人均预期寿命由75.69岁提升至77.6岁": a review of what was achieved
+                got = _past(got, it, review_years, plan_start)
+            out += got
+        for t in out:
+            _restore(t, s, orig)
         for pos, indicator, words in qualitative(s):
             years, inferred = _years_at(pos, 1, 0, lists, carried, None)
             for y in years:
                 out.append({"indicator": indicator, "year": y, "year_inferred": inferred, "kind": "target",
-                            "value_text": words, "quote": s.strip()})
+                            "value_text": _slice(words, s, orig, pos), "quote": orig.strip()})
+                _restore(out[-1], s, orig, only_indicator=True)
         if lists:
             carried = lists[-1][1]
     return out, carried
+
+
+ACTION = re.compile(r"(?:建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达)")
+FROM_TO = re.compile(rf"(?:由|从)\s*{NUM}[^,，;；。]{{0,12}}?(?:至|到)\s*{NUM}")
+
+
+def _past(got: list[dict], it: dict, review_years, plan_start) -> list[dict]:
+    """Values of a sentence reviewing the past: the "from" value is the earlier baseline, the others the later."""
+    out = []
+    for t in got:
+        if t.get("relative"):
+            continue
+        early = t["kind"] == "baseline"
+        years = review_years or (plan_start - 1, plan_start - 1)
+        t.update(kind="baseline", year=years[0] if early else years[1], year_inferred=True, comparator="=")
+        out.append(t)
+    return out
+
+
+def _slice(part: str, norm: str, orig: str, near: int = 0) -> str:
+    """The original characters of ``part`` (found in the normalised sentence)."""
+    i = norm.find(part, near)
+    if i < 0:
+        i = norm.find(part)
+    return orig[i:i + len(part)] if i >= 0 else part
+
+
+def _restore(t: dict, norm: str, orig: str, only_indicator: bool = False) -> None:
+    """Indicator, unit and quote in the source's own characters."""
+    if t.get("quote") == norm.strip() or only_indicator:
+        t["quote"] = orig.strip()
+        t["indicator"] = _slice(t["indicator"], norm, orig)
+        if t.get("unit") and t["unit"] in norm and not only_indicator:
+            t["unit"] = _slice(t["unit"], norm, orig) if t["unit"] in UNITS else t["unit"]
 
 
 def _years_at(pos: int, n: int, j: int, lists, carried, single) -> tuple[list[int], bool]:
@@ -213,14 +262,19 @@ def _years_at(pos: int, n: int, j: int, lists, carried, single) -> tuple[list[in
 def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_start) -> list[dict]:
     m, before = it["m"], it["before"]
     group = it["group"]
-    has_verb = bool(LEVEL_VERB.search(before) or m.group("suf") or CHANGE_VERB.search(before) or it.get("shared"))
+    clause = re.split(r"[,，:：]", s[:m.start()])[-1]
+    has_verb = bool(LEVEL_VERB.search(before) or m.group("suf") or CHANGE_VERB.search(before) or it.get("shared")
+                    or ACTION.search(clause))
     years, inferred = _years_at(group[0]["m"].start(), len(group), group.index(it), lists, carried,
                                 single_horizon if has_verb else None)
     unit = m.group("unit")
     unit = {"/10万": "1/10万", "/万": "1/万", "/千": "‰", "％": "%", "百分点": "个百分点"}.get(unit, unit)
     out = []
-    for year in years:
-        t = {"indicator": _indicator(s, group[0]["m"].start()), "year": year, "year_inferred": inferred, "kind": "target",
+    names = [_indicator(s, group[0]["m"].start())]
+    if len(group) == 1 and re.search(r"均\s*(?:达到|达|为|不低于|不高于|保持在|控制在)?\s*$", before):
+        names = [n for n in re.split(r"、|和|以及|及", names[0]) if n] or names
+    for year, name in ((y, n) for y in years for n in names):
+        t = {"indicator": name, "year": year, "year": year, "year_inferred": inferred, "kind": "target",
              "comparator": _comparator(before, m, it.get("shared")) or "=", "value": float(m.group("num")),
              "value_max": float(m.group("max")) if m.group("max") else None, "unit": unit, "quote": s.strip()}
         nxt = items[i + 1]["m"] if i + 1 < len(items) else None

@@ -364,7 +364,7 @@ def add_paragraph(sec: dict, text: str, line: int, ctx: dict, marks: dict, carry
         if resp:
             lead, partners, quote = resp
             prov.update(lead=lead, partners=partners, responsibility_quote=quote)
-        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"))
+        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"), ctx.get("review_years"))
         if targets:
             prov["targets"] = targets
         if re.search(r"(?:以下|如下)[\u4e00-\u9fff]{0,6}[:：]\s*$", piece.strip()) and left:
@@ -435,8 +435,13 @@ def draft(src: SourceText, plan_id: str, data_dir: Path, source_file: str) -> Dr
     review: list[str] = []
     years_in_title = [int(y) for y in re.findall(r"((?:19|20)\d{2})", lines[(title_no or body[0]) - 1])]
     plan = read_header(lines, src.meta, body, skip, title_no, sorted(set(years_in_title)), plan_id, review)
-    single = plan["period"]["end"] if plan["period"]["start"] == plan["period"]["end"] else None
-    ctx = {"start": int(plan["date_written"][:4]), "single": single, "years": years_in_title}
+    title = plan["title"]
+    five = next((v for k, v in FIVE_YEAR.items() if k in title), None)
+    horizons = [int(y) for y in re.findall(r"(?:到|至)\s*((?:19|20)\d{2})\s*年", "\n".join(lines[body[0] - 1:body[1]]))]
+    # a plan's own horizon: the end of the period its title names, else the furthest 到20XX年 it sets
+    single = plan["period"]["end"] if (five or years_in_title) else max(horizons, default=None)
+    review_years = (five[0] - 6, five[0] - 1) if five else None
+    ctx = {"start": int(plan["date_written"][:4]), "single": single, "review_years": review_years}
     sections, marks = build_sections(lines, body, skip, title_no, ctx)
     plan.update(script=detect_script(src.text),
                 source={"file": source_file, "url": src.meta.get("url"), "body_lines": list(body),
