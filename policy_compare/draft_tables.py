@@ -142,6 +142,7 @@ def _row(row: list[str], years, ctx) -> list[dict]:
     indicator = re.sub(r"[（(][^()（）]{1,12}[)）]\s*$", "", name).strip()
     if unit is None and re.search(r"寿命|壽命", indicator):
         unit, note = "岁", "no unit in the table; life expectancy is in years"
+    after = _join_wrapped(after, len(years))
     out = draft_targets.row_targets(after, years, ctx["start"], unit, indicator)
     quote = " ".join(cells)
     for t in out:
@@ -151,3 +152,15 @@ def _row(row: list[str], years, ctx) -> list[dict]:
         if t.get("unit") is None and t.get("value") is not None and unit is None:
             t.pop("unit", None)
     return out
+
+
+def _join_wrapped(cells: list[str], n_years: int) -> list[str]:
+    """A text cell wrapped over two lines ("保持较好" / "控制水平") gives the row more cells than it has
+    year columns: join neighbouring text cells (with a space) until the count fits."""
+    cells = list(cells)
+    while len(cells) > n_years:
+        k = next((k for k in range(len(cells) - 1) if not re.search(r"\d", cells[k]) and not re.search(r"\d", cells[k + 1])), None)
+        if k is None:
+            break
+        cells[k:k + 2] = [cells[k] + " " + cells[k + 1]]
+    return cells

@@ -155,7 +155,8 @@ def _value_items(s: str) -> list[dict]:
         if shield[m.end():m.end() + 1] in ("年", "月", "日") and m.group("unit") is None:
             continue
         before, after = shield[max(0, m.start() - 8):m.start()], shield[m.end():]
-        if re.search(r"(?:每|第|前|近|这|其中)\s*$", before) or _is_threshold(after, before):
+        rate = m.group("unit") in ("%", "％", "‰")
+        if re.search(r"(?:每|第|前|近|这|其中)\s*$", before) or (not rate and _is_threshold(after, before)):
             continue
         items.append({"m": m, "before": before})
     return items
