@@ -156,7 +156,7 @@ def _value_items(s: str) -> list[dict]:
             continue
         before, after = shield[max(0, m.start() - 8):m.start()], shield[m.end():]
         rate = m.group("unit") in ("%", "％", "‰")
-        if re.search(r"(?:每|第|前|近|这|其中)\s*$", before) or (not rate and _is_threshold(after, before)):
+        if re.search(r"(?:每|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(after, before)):
             continue
         items.append({"m": m, "before": before})
     return items
@@ -194,7 +194,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
         _group(items, s)
         past = not lists and not carried and bool(FROM_TO.search(_shielded(s)))
         for i, it in enumerate(items):
-            got = _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_start)
+            got = _targets(s, it, i, items, lists, base_year, carried, single_horizon or (plan_start if past else None), plan_start)
             if past:  # "人均预期寿命由75.69岁提升至77.6岁": a review of what was achieved
                 got = _past(got, it, review_years, plan_start)
             out += got
@@ -264,7 +264,7 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
     m, before = it["m"], it["before"]
     group = it["group"]
     clause = re.split(r"[,，:：]", s[:m.start()])[-1]
-    has_verb = bool(LEVEL_VERB.search(before) or m.group("suf") or CHANGE_VERB.search(before) or it.get("shared")
+    has_verb = bool(LEVEL_VERB.search(before) or FROM.search(before) or m.group("suf") or CHANGE_VERB.search(before) or it.get("shared")
                     or ACTION.search(clause))
     years, inferred = _years_at(group[0]["m"].start(), len(group), group.index(it), lists, carried,
                                 single_horizon if has_verb else None)
@@ -301,8 +301,10 @@ def row_targets(cells: list[str], years: list[tuple[int, str]], plan_start: int,
     values = [c for c in cells if c.strip() and (VALUE_CELL.match(c) or _value_text(c))]
     nature = next((n for n in NATURE if n in cells), None)
     out = []
+    first_year = years[0][0] if len(years) > 1 else None  # of several year columns, the first is the base
     for (year, label), cell in zip(years[-len(values):] if values else [], values[-len(years):] if years else []):
-        kind = "baseline" if year < plan_start or re.search(r"基期|现状|基数|現狀", label) else "target"
+        base = year < plan_start or (year == first_year and year <= plan_start) or re.search(r"基期|现状|基数|現狀", label)
+        kind = "baseline" if base else "target"
         t = {"indicator": indicator, "year": year, "kind": kind, "quote": " ".join(c for c in cells if c.strip())}
         m = VALUE_CELL.match(cell)
         if m:

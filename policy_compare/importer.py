@@ -234,13 +234,13 @@ def style_of(s: str) -> tuple[str, str] | None:
 
 def split_heading(s: str, key: str) -> tuple[str, str]:
     """'(一)加强X。开展Y。' -> ('(一)加强X。', '开展Y。'); '(一)预期寿命显著延长:人均…' splits at the colon."""
+    if key == "shi":  # "一是加强X,…": the clause up to the first comma
+        m = re.match(r"^(.{2,40}?[,，:：])(?=.)", s)
+        if m:
+            return m.group(1), s[m.end():]
     m = re.match(r"^(.{2,70}?[。:：])(?=.)", s)
     if m:
         return m.group(1), s[m.end():]
-    if key == "shi":
-        m = re.match(r"^(.{2,40}?[,，:：])", s)
-        if m:
-            return m.group(1), s[m.end():]
     return s, ""
 
 

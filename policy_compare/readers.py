@@ -69,7 +69,7 @@ def decode(raw: bytes, name: str) -> str:
 
 def read_txt(path: Path) -> SourceText:
     text = decode(path.read_bytes(), path.name)
-    return SourceText(text if text.endswith("\n") else text + "\n", "txt")
+    return SourceText(text, "txt")  # unchanged apart from the encoding and line endings
 
 
 # ---------------------------------------------------------------- html
@@ -136,12 +136,19 @@ def _article(soup):
 
 
 def _meta_from_lines(lines: list[str]) -> dict[str, str]:
+    """'索引号:\tX\t发布机构:\tY' (label and value in neighbouring cells) or '索引号: X' in one cell."""
     meta = {}
+    label = rf"\s*({'|'.join(META_LABELS)})\s*[:：]?\s*"
     for line in lines[:80]:
-        for cell in re.split(r"\t| {2,}", line):
-            m = re.match(rf"\s*({'|'.join(META_LABELS)})\s*[:：]?\s*(.+)$", cell)
-            if m and m.group(1) not in meta:
-                meta[m.group(1)] = m.group(2).strip()
+        cells = re.split(r"\t| {2,}", line)
+        for k, cell in enumerate(cells):
+            alone = re.fullmatch(label, cell)
+            m = alone or re.match(label + r"(\S.*)$", cell)
+            if not m or m.group(1) in meta:
+                continue
+            value = (cells[k + 1] if k + 1 < len(cells) else "") if alone else m.group(2)
+            if value.strip() and not re.fullmatch(label, value):
+                meta[m.group(1)] = value.strip()
     return meta
 
 
@@ -186,11 +193,13 @@ def read_docx(path: Path) -> SourceText:
         if tag == "p":
             lines.append(Paragraph(block, document).text)
         elif tag == "tbl":
+            seen: list = []  # the cell elements written so far (kept alive, so identity is reliable)
             for row in Table(block, document).rows:
-                cells, seen = [], set()
-                for cell in row.cells:  # a merged cell is returned once per grid column it spans
-                    cells.append("" if id(cell._tc) in seen else cell.text.replace("\n", " ").strip())
-                    seen.add(id(cell._tc))
+                cells = []
+                for cell in row.cells:  # a merged cell is returned once per grid cell it spans: write it once
+                    tc = cell._tc
+                    cells.append("" if any(tc is x for x in seen) else cell.text.replace("\n", " ").strip())
+                    seen.append(tc)
                 if any(cells):
                     lines.append(CELL_SEP.join(cells))
             lines.append("")
@@ -203,7 +212,7 @@ def read_docx(path: Path) -> SourceText:
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*\d{1,3})?(?:\s*[-—–])?\s*$")
 OPENS_ITEM = re.compile(r"^\s*(?:第[一二三四五六七八九十百]+[章节部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、]\D|附件|[—-]{2})")
-ENDS_LINE = "。；;：:！？!?"
+ENDS_LINE = "。；;！？!?"  # a full-width line ending with a colon still wraps ("(牵头部门:" / "市卫生健康委…)")
 
 
 def _pdf_lines(pdf) -> tuple[list[tuple[str, bool]], int]:
@@ -213,28 +222,27 @@ def _pdf_lines(pdf) -> tuple[list[tuple[str, bool]], int]:
         rows = page.extract_text_lines(layout=False, strip=True)
         if not rows:
             continue
-        right = max(r["x1"] for r in rows)
-        size = max((r["chars"][0]["size"] for r in rows if r["chars"]), default=10)
-        for r in rows:
-            if PAGE_NUMBER.match(r["text"]):
-                dropped += 1
-                continue
-            out.append((r["text"], r["x1"] >= right - 1.5 * size))
+        text_rows = [r for r in rows if not PAGE_NUMBER.match(r["text"])]
+        dropped += len(rows) - len(text_rows)
+        if not text_rows:
+            continue
+        left, right = min(r["x0"] for r in text_rows), max(r["x1"] for r in text_rows)
+        for r in text_rows:  # digits and punctuation are narrower, so a full line may end well short of the margin
+            out.append((r["text"], r["x1"] >= left + 0.75 * (right - left)))
     return out, dropped
 
 
 def read_pdf(path: Path) -> SourceText:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
     try:
         with pdfplumber.open(str(path)) as pdf:
             rows, dropped = _pdf_lines(pdf)
-    except PDFPasswordIncorrect:
-        raise ReadError(f"{path.name}: the PDF is encrypted; save an unprotected copy first") from None
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a damaged file
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file; pdfplumber wraps them
         if isinstance(exc, ReadError):
             raise
+        if isinstance(exc, PDFPasswordIncorrect) or any(isinstance(a, PDFPasswordIncorrect) for a in exc.args):
+            raise ReadError(f"{path.name}: the PDF is encrypted; save an unprotected copy first") from None
         raise ReadError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from None
     if not rows:
         raise ReadError(f"{path.name}: the PDF has no text layer (a scanned image?); run OCR first or import the .docx/.html version")
