@@ -261,3 +261,14 @@ def test_read_error_is_raised_for_missing_file(tmp_path):
     with pytest.raises(ReadError):
         read(tmp_path / "none.txt")
     assert ROOT.is_dir()
+
+
+def test_guide_example_is_the_importers_real_output():
+    """The walkthrough's review items and provision come from importing data/sources/ordos-2020.txt."""
+    import re
+    guide = (ROOT / "templates" / "guide.md.j2").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n(.*?)```", guide, re.S)
+    out = "\n".join(line.strip() for line in importer.run(DATA / "sources" / "ordos-2020.txt").split("\n"))
+    blocks = ["\n".join(line.strip() for line in block.strip().split("\n")) for block in blocks]
+    blocks = [b for b in blocks if not b.startswith("data/plans")]  # the validator's sample output
+    assert len(blocks) == 2 and all(block in out for block in blocks), "update the guide's example from the importer's output"
