@@ -20,6 +20,10 @@ TITLE = re.compile(r"(?:指标|指標|表|一览|一覽)\s*[)）]?\s*$")
 YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年?")
 UNIT_CELL = re.compile(r"^(?:%|‰|岁|歲|人|张|張|个|個|名|所|家|亿元|万元|元|分钟|小时|公里|1/10万?|/10万|万人|人次|平方米|次|天|年|级)$")
 SERIAL = re.compile(r"^\d{1,3}$")
+# units fixed by the indicator's national definition, for tables that leave the unit cell empty
+IMPLIED = [(r"预期寿命|預期壽命", "岁", "life expectancy is in years"),
+           (r"孕产妇死亡率|孕產婦死亡率", "1/10万", "maternal mortality is per 100,000 live births"),
+           (r"婴儿死亡率|嬰兒死亡率|儿童死亡率|兒童死亡率", "‰", "infant and under-5 mortality are per 1,000 live births")]
 
 
 @dataclass
@@ -140,8 +144,9 @@ def _row(row: list[str], years, ctx) -> list[dict]:
     if unit in ("1/10", "/10万", "/10"):
         unit, note = "1/10万", f"the source's unit cell reads '{unit}' (per 100,000 is meant)" if unit != "/10万" else None
     indicator = re.sub(r"[（(][^()（）]{1,12}[)）]\s*$", "", name).strip()
-    if unit is None and re.search(r"寿命|壽命", indicator):
-        unit, note = "岁", "no unit in the table; life expectancy is in years"
+    implied = next(((u, why) for pattern, u, why in IMPLIED if unit is None and re.search(pattern, indicator)), None)
+    if implied:
+        unit, note = implied[0], f"no unit in the table; {implied[1]}"
     after = _join_wrapped(after, len(years))
     out = draft_targets.row_targets(after, years, ctx["start"], unit, indicator)
     quote = " ".join(cells)
@@ -156,11 +161,11 @@ def _row(row: list[str], years, ctx) -> list[dict]:
 
 def _join_wrapped(cells: list[str], n_years: int) -> list[str]:
     """A text cell wrapped over two lines ("保持较好" / "控制水平") gives the row more cells than it has
-    year columns: join neighbouring text cells (with a space) until the count fits."""
+    year columns: join neighbouring text cells until the count fits."""
     cells = list(cells)
     while len(cells) > n_years:
         k = next((k for k in range(len(cells) - 1) if not re.search(r"\d", cells[k]) and not re.search(r"\d", cells[k + 1])), None)
         if k is None:
             break
-        cells[k:k + 2] = [cells[k] + " " + cells[k + 1]]
+        cells[k:k + 2] = [cells[k] + cells[k + 1]]
     return cells

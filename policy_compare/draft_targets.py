@@ -40,7 +40,7 @@ LEVEL_VERB = re.compile(r"(?:达到|达|为|降至|降到|降低到|降低至|�
                         r"增加至|增长到|增长至|上升到|上升至|扩大到|扩大至|控制在|保持在|稳定在|维持在|超过|不低于|不少于|"
                         r"不高于|不超过|低于|高于|接近|约|分别|均|≥|≧|≤|≦)\s*$")
 CHANGE_VERB = re.compile(r"(?:提高|提升|增长|增加|降低|下降|减少|上升|缩小|缩短|减少了|提高了)\s*$")
-FROM = re.compile(r"(?:由|从)\s*$")
+FROM = re.compile(r"(?:由|从)[^,，;；。\d]{0,4}$")
 RE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:底|末)?")
 BASE_AFTER = re.compile(r"^(?:的)?(?:基础上|水平上|基数|为基数|相比)")
 BASE_BEFORE = re.compile(r"(?:比|较|与|相比|对比|以)\s*$")
@@ -106,6 +106,9 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}?(?:率|水平|寿命|指标|指標|�
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
+COVERAGE = re.compile(r"^(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
+
+
 def qualitative(s: str) -> list[tuple[int, str, str]]:
     """(position, indicator, words) of clauses like '居民健康素养水平稳步提高' (no number)."""
     out = []
@@ -114,10 +117,12 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
         if re.search(r"\d", clause):
             continue
         body = re.sub(r"^\s*(?:到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
-        q = QUALITATIVE.match(body.strip())
+        q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
-            out.append((m.start() + clause.index(body.strip()) + q.start("ind"), q.group("ind").strip(), words))
+            at = m.start() + clause.index(body.strip()) + q.start("ind")
+            for name in q.group("ind").split("、"):  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
+                out.append((at, name.strip(), words))
     return out
 
 
@@ -135,14 +140,25 @@ def _indicator(sentence: str, start: int) -> str:
     head = sentence[:start]
     head = re.split(r"[,，;；:：。]|(?:19|20)\d{2}\s*年(?:底|末)?", head)[-1]
     head = LEVEL_VERB.sub("", LEVEL_VERB.sub("", head.rstrip()))
-    head = re.sub(r"(?:由|从)\s*$", "", head)
+    head = re.sub(r"(?:由|从)[^,，;；。\d]{0,4}$", "", head)
     return STRIP_INDICATOR.sub("", head).strip(" ,，、") or "?"
 
 
-def _is_threshold(after: str, before: str) -> bool:
-    """'5岁以下儿童', '65岁及以上老年人', '15分钟健身圈': the value is followed directly by a noun."""
+MEASURES = ("岁", "分钟", "小时", "公里", "千米", "天", "万人", "人", "名")  # ages, times, distances, head counts
+
+
+def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
+    """'5岁以下儿童', '65岁及以上老年人', '15分钟健身圈', '超过10万人的县': a value followed directly by a noun
+    is part of a name. A count of things ("建设6家规范化康复机构", "新增1所三级医院") is not: its measure word
+    (家, 所, 个, 套 …) follows an action verb."""
     nxt = after[:1]
-    return bool(nxt) and bool(re.match(r"[\u4e00-\u9fff]", nxt)) and nxt not in NOT_NOUN and not LEVEL_VERB.search(before)
+    if nxt == "的":
+        return True
+    if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in NOT_NOUN or LEVEL_VERB.search(before):
+        return False
+    if m.group("suf") or m.group("unit") in MEASURES:
+        return True
+    return not ACTION.search(clause)
 
 
 def _value_items(s: str) -> list[dict]:
@@ -155,8 +171,9 @@ def _value_items(s: str) -> list[dict]:
         if shield[m.end():m.end() + 1] in ("年", "月", "日") and m.group("unit") is None:
             continue
         before, after = shield[max(0, m.start() - 8):m.start()], shield[m.end():]
+        clause = re.split(r"[,，:：;；。]", shield[:m.start()])[-1]
         rate = m.group("unit") in ("%", "％", "‰")
-        if re.search(r"(?:每|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(after, before)):
+        if re.search(r"(?:每|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(m, after, before, clause)):
             continue
         items.append({"m": m, "before": before})
     return items
@@ -211,7 +228,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     return out, carried
 
 
-ACTION = re.compile(r"(?:建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达)")
+ACTION = re.compile(r"(?:建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达|确保|保持|开展|举办|培训|招收|引进)")
 FROM_TO = re.compile(rf"(?:由|从)\s*{NUM}[^,，;；。]{{0,12}}?(?:至|到)\s*{NUM}")
 
 
@@ -281,7 +298,9 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
         nxt = items[i + 1]["m"] if i + 1 < len(items) else None
         between = s[m.end():nxt.start()] if nxt else ""
         if FROM.search(before) or (nxt and re.fullmatch(r"\S{0,6}?(?:降至|降到|下降到|下降至|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|上升到|上升至|减少到|减少至|到|至)", between.strip())):
-            t.update(kind="baseline", comparator="=")  # the "from" value of 由A降至B
+            t.update(kind="baseline", comparator="=")  # the "from" value of 由A降至B: the level before the plan
+            if base_year or year >= plan_start:
+                t.update(year=base_year or plan_start - 1, year_inferred=True)
         elif CHANGE_VERB.search(before):
             t.update(relative=True, note=f"relative to the {base_year} level" if base_year else "relative change; the base is the current level")
         if t["kind"] == "target" and (year < plan_start or (not lists and PAST.search(s) and not carried)):

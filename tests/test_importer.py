@@ -190,7 +190,7 @@ def test_cell_per_line_table_rows_and_targets(tmp_path):
     t = {(x["year"], x["kind"]): (x.get("value"), x.get("value_text"), x.get("unit"), x.get("comparator")) for x in table["targets"]
          if x["indicator"] == "婴儿死亡率"}
     assert t == {(2015, "baseline"): (2.18, None, "‰", "="), (2020, "target"): (6.0, None, "‰", "<="),
-                 (2030, "target"): (None, "保持较好 控制水平", None, None)}
+                 (2030, "target"): (None, "保持较好控制水平", None, None)}
 
 
 # ---------------------------------------------------------------- the CLI
