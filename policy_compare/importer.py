@@ -234,6 +234,8 @@ def style_of(s: str) -> tuple[str, str] | None:
 
 def split_heading(s: str, key: str) -> tuple[str, str]:
     """'(一)加强X。开展Y。' -> ('(一)加强X。', '开展Y。'); '(一)预期寿命显著延长:人均…' splits at the colon."""
+    if key == "attachment":  # "附件:推进健康衢州行动的主要指标" is one heading
+        return s, ""
     if key == "shi":  # "一是加强X,…": the clause up to the first comma
         m = re.match(r"^(.{2,40}?[,，:：])(?=.)", s)
         if m:
@@ -261,6 +263,10 @@ def list_lines(lines: list[str], first: int, last: int) -> set[int]:
             continue
         st = style_of(s)
         if st and st[0] == run_key:
+            run.append(i)
+            continue
+        number = re.match(r"^(\d{1,2})[.．、]", lines[run[-1] - 1].strip()) if run and run_key == "task" else None
+        if number and s.startswith(f"{int(number.group(1)) + 1}."):  # "2.5岁以下儿童…" continues "1." … "3."
             run.append(i)
             continue
         close()
