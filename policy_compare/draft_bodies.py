@@ -26,7 +26,7 @@ LABEL = re.compile(r"^(?:牵头部门|牽頭部門|牵头单位|牽頭單位|责
 LEAD_LABEL = r"(?:牵头部门|牽頭部門|牵头单位|牽頭單位)"
 PARTNER_LABEL = r"(?:配合部门|配合部門|配合单位|配合單位|参与部门|參與部門)"
 LIST_LABEL = r"(?:责任主体|責任主體|责任单位|責任單位|责任部门|責任部門|主责部门|主責部門)"
-TAIL = re.compile(r"(?:按职责分工负责|按職責分工負責|按照职责分工负责|分工负责|分別負責|分别负责|负责|負責|牵头|牽頭|配合|参与|參與|等)$")
+TAIL = re.compile(r"(?:按职责分工负责|按職責分工負責|按照职责分工负责|按职责分工|按職責分工|分工负责|分別負責|分别负责|负责|負責|牵头|牽頭|配合|参与|參與|等)$")
 
 
 def top_split(text: str, seps: str = "、,，;；") -> list[str]:
@@ -53,7 +53,8 @@ def clean(name: str) -> str:
 
 def is_body(name: str) -> bool:
     name = clean(name)
-    return 2 <= len(name) <= 40 and bool(BODY_END.search(name)) and not re.search(r"[。:：\d]", name)
+    return 3 <= len(name) <= 40 and bool(BODY_END.search(name)) and not re.search(r"[。:：\d]", name) \
+        and not re.match(r"(?:下称|简称|以下简称|下稱|簡稱)", name)
 
 
 def parse(inner: str) -> tuple[list[str], list[str]] | None:
@@ -104,7 +105,9 @@ def split_measures(text: str) -> list[tuple[str, tuple | None]]:
     pieces, start = [], 0
     for a, b in parentheses(text):
         after = text[b:b + 1]
-        if after and after not in "。；;,，.":
+        if after and after in ",，、":  # "培育…服务中心(月子中心),规范…": inside a sentence, not after a measure
+            continue
+        if after and after not in "。；;.":
             if not (pieces or a > 0) or not re.match(r"[\u4e00-\u9fff“]", after):
                 continue
         res = parse(text[a + 1:b - 1])
