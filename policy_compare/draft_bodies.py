@@ -74,7 +74,8 @@ def parse(inner: str) -> tuple[list[str], list[str]] | None:
             lead, partners = top_split(s), []
     lead, partners = [clean(n) for n in lead], [clean(n) for n in partners]
     names = lead + partners
-    if not names or not all(is_body(n) for n in names):
+    labelled = bool(LABEL.match(s))  # 责任主体:… names its bodies explicitly: accept short collective names (政府)
+    if not names or not all(is_body(n) or (labelled and 2 <= len(n) <= 40 and "。" not in n) for n in names):
         return None
     return lead, partners
 
