@@ -198,9 +198,10 @@ def _group(items: list[dict], s: str) -> None:
 
 
 def parse(text: str, plan_start: int, context_year=None, single_horizon: int | None = None,
-          review_years: tuple[int, int] | None = None) -> tuple[list[dict], tuple | None]:
+          review_years: tuple[int, int] | None = None, past_section: bool = False) -> tuple[list[dict], tuple | None]:
     """Targets of a provision text, and the years it leaves as context for the next one
-    (a tuple: "到2022年和2030年" carries both, for a later "分别…和…")."""
+    (a tuple: "到2022年和2030年" carries both, for a later "分别…和…"). In a section reviewing the past
+    (``past_section``: 发展基础, 工作回顾 …) every value is a baseline."""
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
     for _, orig in sentences(text):
@@ -209,7 +210,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
         base_year = next((y for _, y, base in horizon_years(s) if base), None)
         items = _value_items(s)
         _group(items, s)
-        past = not lists and not carried and bool(FROM_TO.search(_shielded(s)))
+        past = past_section or (not lists and not carried and bool(FROM_TO.search(_shielded(s))))
         for i, it in enumerate(items):
             got = _targets(s, it, i, items, lists, base_year, carried, single_horizon or (plan_start if past else None), plan_start)
             if past:  # "人均预期寿命由75.69岁提升至77.6岁": a review of what was achieved
@@ -217,7 +218,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
             out += got
         for t in out:
             _restore(t, s, orig)
-        for pos, indicator, words in qualitative(s):
+        for pos, indicator, words in ([] if past else qualitative(s)):
             years, inferred = _years_at(pos, 1, 0, lists, carried, None)
             for y in years:
                 out.append({"indicator": indicator, "year": y, "year_inferred": inferred, "kind": "target",
@@ -233,14 +234,17 @@ FROM_TO = re.compile(rf"(?:由|从)\s*{NUM}[^,，;；。]{{0,12}}?(?:至|到)\s*
 
 
 def _past(got: list[dict], it: dict, review_years, plan_start) -> list[dict]:
-    """Values of a sentence reviewing the past: the "from" value is the earlier baseline, the others the later."""
+    """Values of a sentence reviewing the past: the "from" value is the earlier baseline, the others the
+    later one (the years of the previous period, unless the sentence writes its own)."""
     out = []
     for t in got:
         if t.get("relative"):
             continue
         early = t["kind"] == "baseline"
         years = review_years or (plan_start - 1, plan_start - 1)
-        t.update(kind="baseline", year=years[0] if early else years[1], year_inferred=True, comparator="=")
+        if t["year_inferred"] or t["year"] >= plan_start:
+            t.update(year=years[0] if early else years[1], year_inferred=True)
+        t.update(kind="baseline", comparator="=" if early else t["comparator"])
         out.append(t)
     return out
 

@@ -60,6 +60,7 @@ KIND_WORDS = [("实施意见", "实施意见"), ("實施意見", "实施意见")
               ("规划", "发展规划"), ("規劃", "发展规划"), ("纲要", "发展规划"), ("綱要", "发展规划")]
 TITLE_WORDS = re.compile(r"(?:方案|规划|規劃|意见|意見|计划|計劃|要点|要點|纲要|綱要|办法|辦法|措施|通知)[”」》]?\s*$")
 FIVE_YEAR = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+PAST_HEADING = re.compile(r"发展基础|發展基礎|工作基础|工作基礎|发展现状|發展現狀|基本情况|工作回顾|工作回顧|取得的成效|主要成就|成就回顾|面临形势|面臨形勢")
 PLACEHOLDER = "待核"  # a visible, valid placeholder; every use is listed in the draft's review list
 
 
@@ -343,6 +344,8 @@ def build_sections(lines, body, skip, title_no, ctx) -> tuple[list[dict], dict[i
                 st = None
             else:
                 sec = b.open(key, kind, heading, i)
+                if any(PAST_HEADING.search(x["heading"]) for _, x in b.stack):
+                    ctx.setdefault("past_ids", set()).add(sec["id"])
                 marks[i] = "heading"
                 if rest:
                     add_paragraph(sec, rest, i, ctx, marks, carry)
@@ -363,6 +366,7 @@ def add_provision(sec: dict, prov: dict, marks: dict) -> None:
 def add_paragraph(sec: dict, text: str, line: int, ctx: dict, marks: dict, carry: dict) -> None:
     """One paragraph: split after each responsibility parenthesis; targets with the year carried from a
     lead-in line of this section or an enclosing one ("到2030年,具体实现以下目标:")."""
+    past = bool(PAST_HEADING.search(sec["heading"])) or sec["id"] in ctx.get("past_ids", set())
     parts = sec["id"].split("-")
     year = next((carry[k] for k in ("-".join(parts[:n]) for n in range(len(parts), 0, -1)) if carry.get(k)), None)
     for piece, resp in draft_bodies.split_measures(text):
@@ -370,7 +374,7 @@ def add_paragraph(sec: dict, text: str, line: int, ctx: dict, marks: dict, carry
         if resp:
             lead, partners, quote = resp
             prov.update(lead=lead, partners=partners, responsibility_quote=quote)
-        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"), ctx.get("review_years"))
+        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"), ctx.get("review_years"), past)
         if targets:
             prov["targets"] = targets
         if re.search(r"(?:以下|如下)[\u4e00-\u9fff]{0,6}[:：]\s*$", piece.strip()) and left:
