@@ -106,6 +106,7 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}?(?:率|水平|寿命|指标|指標|�
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
+INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
 COVERAGE = re.compile(r"^(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
@@ -120,8 +121,13 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
         q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
+            if q.re is QUALITATIVE:
+                words = re.sub(r"^实现", "", words)  # a light verb: "实现同比例增长" is 同比例增长
             at = m.start() + clause.index(body.strip()) + q.start("ind")
-            for name in q.group("ind").split("、"):  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
+            names = q.group("ind").split("、")
+            if not all(INDICATOR_END.search(n) for n in names):
+                names = [q.group("ind")]
+            for name in names:  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
                 out.append((at, name.strip(), words))
     return out
 
@@ -139,6 +145,7 @@ def _indicator(sentence: str, start: int) -> str:
     """Words before the value, back to the previous comma, colon or year phrase, verbs removed."""
     head = sentence[:start]
     head = re.split(r"[,，;；:：。]|(?:19|20)\d{2}\s*年(?:底|末)?", head)[-1]
+    head = re.split(r"(?<=[\d%‰万人岁里钟个所家])、", head)[-1]  # "…不超过5公里、平均反应时间不超过10分钟"
     head = LEVEL_VERB.sub("", LEVEL_VERB.sub("", head.rstrip()))
     head = re.sub(r"(?:由|从)[^,，;；。\d]{0,4}$", "", head)
     return STRIP_INDICATOR.sub("", head).strip(" ,，、") or "?"
@@ -152,9 +159,11 @@ def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
     is part of a name. A count of things ("建设6家规范化康复机构", "新增1所三级医院") is not: its measure word
     (家, 所, 个, 套 …) follows an action verb."""
     nxt = after[:1]
+    if LEVEL_VERB.search(before):
+        return False
     if nxt == "的":
         return True
-    if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in NOT_NOUN or LEVEL_VERB.search(before):
+    if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in NOT_NOUN:
         return False
     if m.group("suf") or m.group("unit") in MEASURES:
         return True
