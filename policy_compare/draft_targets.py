@@ -30,7 +30,7 @@ UNITS = sorted(["个百分点", "百分点", "/10万", "/万", "/千", "‰", "�
                 "支", "座", "处", "處", "条", "條", "天", "倍", "公斤", "千克", "吨", "噸", "户", "戶", "类", "類", "例",
                 "件", "部", "场", "場", "册", "冊"], key=len, reverse=True)
 NUM = r"\d+(?:\.\d+)?"
-RE_VALUE = re.compile(rf"(?P<num>{NUM})(?:\s*(?P<dash>[-—–~～])\s*(?P<max>{NUM}))?\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})?"
+RE_VALUE = re.compile(rf"(?P<num>{NUM})(?:\s*(?P<dash>[-—–~～至])\s*(?P<max>{NUM}))?\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})?"
                       r"(?P<suf>及以上|以上|及以下|以下|以内|左右)?")
 PREFIX = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("≥", ">="), ("≧", ">="), ("不高于", "<="), ("不超过", "<="),
           ("不多于", "<="), ("不大于", "<="), ("≤", "<="), ("≦", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("<", "<"),
@@ -107,7 +107,7 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}?(?:率|水平|寿命|指标|指標|�
 
 
 INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
-COVERAGE = re.compile(r"^(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
+COVERAGE = re.compile(r"^(?!实现|推进|建立|确保|基本|全面|逐步)(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
 def qualitative(s: str) -> list[tuple[int, str, str]]:
@@ -310,7 +310,7 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
              "value_max": float(m.group("max")) if m.group("max") else None, "unit": unit, "quote": s.strip()}
         nxt = items[i + 1]["m"] if i + 1 < len(items) else None
         between = s[m.end():nxt.start()] if nxt else ""
-        if FROM.search(before) or (nxt and re.fullmatch(r"\S{0,6}?(?:降至|降到|下降到|下降至|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|上升到|上升至|减少到|减少至|到|至)", between.strip())):
+        if FROM.search(before) or (nxt and re.fullmatch(r"(?:大幅|明显|显著|逐步|进一步)?(?:降至|降到|下降到|下降至|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|上升到|上升至|减少到|减少至|到|至)", between.strip())):
             t.update(kind="baseline", comparator="=")  # the "from" value of 由A降至B: the level before the plan
             if base_year or year >= plan_start:
                 t.update(year=base_year or plan_start - 1, year_inferred=True)
