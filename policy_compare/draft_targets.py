@@ -102,7 +102,7 @@ def year_lists(sentence: str) -> list[tuple[int, tuple[int, ...]]]:
 
 QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}?(?:率|水平|寿命|指标|指標|比例|占比|人数|情况|情況|增速|总量|總量|差距|负担|負擔))"
                          r"(?P<val>(?:持续|持續|稳步|穩步|明显|明顯|显著|顯著|大幅|有所|进一步|進一步|逐步|不断|不斷|基本|全面|较大|較大|实现|實現|得到|呈|上升趋势|上升趨勢|增长趋势|保持)?"
-                         r"[^,，;；。]{0,8}?(?:提高|提升|下降|降低|改善|减缓|減緩|向好|增长|增長|遏制|优化|優化|缩小|縮小|减轻|減輕|好转|好轉|平均水平|较高水平|較高水平|控制水平|下降趋势|下降趨勢))"
+                         r"[^,，;；。]{0,12}?(?:提高|提升|下降|降低|改善|减缓|減緩|向好|增长|增長|遏制|优化|優化|缩小|縮小|减轻|減輕|好转|好轉|平均水平|较高水平|較高水平|控制水平|下降趋势|下降趨勢))"
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
@@ -115,14 +115,12 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
     out = []
     for m in re.finditer(r"[^,，;；。:：]+", s):
         clause = m.group(0)
-        if re.search(r"\d", clause):
+        if _value_items(clause):  # a clause with a value is drafted as a number ("65到74岁" is not a value)
             continue
         body = re.sub(r"^\s*(?:到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
         q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
-            if q.re is QUALITATIVE:
-                words = re.sub(r"^实现", "", words)  # a light verb: "实现同比例增长" is 同比例增长
             at = m.start() + clause.index(body.strip()) + q.start("ind")
             names = q.group("ind").split("、")
             if not all(INDICATOR_END.search(n) for n in names):
@@ -283,8 +281,8 @@ def _years_at(pos: int, n: int, j: int, lists, carried, single) -> tuple[list[in
     years, inferred = (before[-1], False) if before else ((lists[0][1], False) if lists else (carried, True))
     if not years:
         return ([single], True) if single else ([], True)
-    if len(years) > 1 and n == len(years):
-        return [years[j]], inferred
+    if len(years) > 1 and n >= len(years):  # "分别达到70%、85%和100%" under two years: the last value is the last year's
+        return [years[max(0, j - (n - len(years)))]], inferred
     if len(years) > 1 and n == 1:
         return list(years), inferred
     return [years[-1]], inferred
