@@ -442,7 +442,7 @@ def draft(src: SourceText, plan_id: str, data_dir: Path, source_file: str) -> Dr
     first_heading = next((i for i in range(body[0], body[1] + 1) if lines[i - 1].strip() and i not in skip
                           and style_of(lines[i - 1].strip()) and style_of(lines[i - 1].strip())[0] != "attachment"), body[1])
     title_no = title_line(lines, body[0], first_heading, skip)
-    review: list[str] = []
+    review: list[str] = list(src.notes)
     years_in_title = [int(y) for y in re.findall(r"((?:19|20)\d{2})", lines[(title_no or body[0]) - 1])]
     plan = read_header(lines, src.meta, body, skip, title_no, sorted(set(years_in_title)), plan_id, review)
     title = plan["title"]

@@ -34,6 +34,7 @@ class SourceText:
     meta: dict[str, str] = field(default_factory=dict)
     body: tuple[int, int] | None = None  # 1-based line range of the article, when the reader knows it
     dropped: int = 0                     # lines the reader left out (page numbers of a PDF)
+    notes: list[str] = field(default_factory=list)  # what the reader changed, for the draft's review list
 
     @property
     def lines(self) -> list[str]:
@@ -67,9 +68,31 @@ def decode(raw: bytes, name: str) -> str:
     raise ReadError(f"{name}: not a text file in UTF-8 or GB18030/GBK (save it as UTF-8 text, or import the .html/.docx/.pdf)")
 
 
+LONG_LINE = 1500
+BREAK_BEFORE = re.compile(r"(?<=[。；;:：！？])\s*(?=第[一二三四五六七八九十百]+[章节部分]|[一二三四五六七八九十]+、|\d{1,2}[.．、]\D|附件\s*\d)"
+                          r"|\s*(?=[（(][一二三四五六七八九十]+[）)])|\s{2,}(?=\S)")  # "(一)" never occurs inside a sentence
+
+
+def split_long_lines(text: str) -> tuple[str, int]:
+    """A document saved as one long line (copied from a page without its paragraph breaks): break it
+    before each numbered heading that follows a sentence end, and at runs of spaces. Only white space
+    changes, so every text stays verbatim."""
+    out, n = [], 0
+    for line in text.split("\n"):
+        if len(line) > LONG_LINE:
+            parts = [p.strip() for p in BREAK_BEFORE.split(line) if p.strip()]
+            n += len(parts) - 1
+            out.extend(parts)
+        else:
+            out.append(line)
+    return "\n".join(out), n
+
+
 def read_txt(path: Path) -> SourceText:
     text = decode(path.read_bytes(), path.name)
-    return SourceText(text, "txt")  # unchanged apart from the encoding and line endings
+    text, breaks = split_long_lines(text)  # otherwise unchanged apart from the encoding and line endings
+    notes = [f"source text: {breaks} line breaks added to very long lines, before numbered headings (white space only)"] if breaks else []
+    return SourceText(text, "txt", notes=notes)
 
 
 # ---------------------------------------------------------------- html

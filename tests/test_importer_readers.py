@@ -134,3 +134,14 @@ def test_pdf_without_text_layer_and_encrypted(tmp_path):
     _pdf(locked, PIECE[:2], encrypt="secret")
     proc = run_build("import", str(locked), "--id", "x-2020")
     assert proc.returncode == 1 and "encrypted" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_plan_on_one_line_is_split_before_its_headings(tmp_path):
+    body = [line.strip() for line in ORDOS[13:40] if line.strip()]
+    path = tmp_path / "ordos-2020.txt"
+    path.write_text("".join(body), encoding="utf-8")
+    src = read(path)
+    assert "一、工作原则" in src.lines and "(一)实施健康知识普及行动" not in src.text.split("\n")[0]
+    plan = importer.draft(src, "ordos-2020", DATA, "sources/ordos-2020.txt").plan
+    heads = [s["heading"] for s in importer.walk(plan["sections"])]
+    assert "一、工作原则" in heads and "三、工作任务" in heads and "(二)加强自我管理、享受健康生活。" in heads and any("line breaks added" in r for r in plan["review"])
