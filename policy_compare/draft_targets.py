@@ -46,7 +46,7 @@ BASE_AFTER = re.compile(r"^(?:的)?(?:基础上|水平上|基数|为基数|相�
 BASE_BEFORE = re.compile(r"(?:比|较|与|相比|对比|以)\s*$")
 NOT_NOUN = "和及与或、,，。;；:：)）的等为达比较到至(（"
 PAST = re.compile(r"(?:期间|以来|已经|已|截至|截止|实现了|取得|较\S{0,4}年)")
-STRIP_INDICATOR = re.compile(r"^(?:[——\-\s]+|到|至|在|力争|全市|我市|全县|全区)+")
+STRIP_INDICATOR = re.compile(r"^(?:[——\-\s]+|到|至|在|力争|全市|我市|全县|全区|实现|确保|持续保持|保持|使)+")
 
 
 # Traditional forms of the characters the rules look for, mapped one to one (lengths stay equal, so
@@ -143,8 +143,11 @@ def _indicator(sentence: str, start: int) -> str:
     """Words before the value, back to the previous comma, colon or year phrase, verbs removed."""
     head = sentence[:start]
     head = re.split(r"[,，;；:：。]|(?:19|20)\d{2}\s*年(?:底|末)?", head)[-1]
-    head = re.split(r"(?<=[\d%‰万人岁里钟个所家])、", head)[-1]  # "…不超过5公里、平均反应时间不超过10分钟"
+    head = re.split(r"(?<=[\d%‰万人岁里钟个所家上下内])、", head)[-1]  # "…不超过5公里、平均反应时间不超过10分钟"
+    head = re.sub(r"(?:由|从)[^由从]*\d[^由从]*$", "", head)  # the "to" value of 由A降至B: the name before 由
+    head = re.sub(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])", "", head.strip())
     head = LEVEL_VERB.sub("", LEVEL_VERB.sub("", head.rstrip()))
+    head = re.sub(r"(?:持续|继续|稳定|进一步|力争|均|分别|实现|大幅|明显|逐步)+$", "", head)
     head = re.sub(r"(?:由|从)[^,，;；。\d]{0,4}$", "", head)
     return STRIP_INDICATOR.sub("", head).strip(" ,，、") or "?"
 
@@ -157,7 +160,7 @@ def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
     is part of a name. A count of things ("建设6家规范化康复机构", "新增1所三级医院") is not: its measure word
     (家, 所, 个, 套 …) follows an action verb."""
     nxt = after[:1]
-    if LEVEL_VERB.search(before):
+    if LEVEL_VERB.search(before) or FROM.search(before):
         return False
     if nxt == "的":
         return True
@@ -179,7 +182,7 @@ def _value_items(s: str) -> list[dict]:
             continue
         before, after = shield[max(0, m.start() - 8):m.start()], shield[m.end():]
         clause = re.split(r"[,，:：;；。]", shield[:m.start()])[-1]
-        rate = m.group("unit") in ("%", "％", "‰")
+        rate = m.group("unit") in ("%", "％", "‰", "/10万", "/万", "/千")
         if re.search(r"(?:每|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(m, after, before, clause)):
             continue
         items.append({"m": m, "before": before})

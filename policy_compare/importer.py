@@ -421,7 +421,10 @@ def finish(plan: dict, data_dir: Path, review: list[str]) -> None:
 
 
 def fmt_value(t: dict) -> str:
-    return f"{t.get('comparator') or ''}{t.get('value', t.get('value_text', ''))}{t.get('unit') or ''}"
+    unit = t.get("unit") or ""
+    value = t.get("value", t.get("value_text", ""))
+    value = f"{value:g}" if isinstance(value, float) else value
+    return f"{t.get('comparator') or ''}{value}{' ' if unit[:1].isdigit() else ''}{unit}"
 
 
 def detect_script(text: str) -> str:
@@ -461,7 +464,7 @@ def draft(src: SourceText, plan_id: str, data_dir: Path, source_file: str) -> Dr
     departments = draft_bodies.proposals(plan, data_dir, walk)
     if departments["proposals"]:
         review.append(f"bodies: {len(departments['proposals'])} names are in no group of departments.yaml; see the departments draft")
-    plan["review"] = review
+    plan["review"] = list(dict.fromkeys(review))  # one item once
     return Draft(plan, src.text, src, departments, marks)
 
 
