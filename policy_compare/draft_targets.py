@@ -100,8 +100,8 @@ def year_lists(sentence: str) -> list[tuple[int, tuple[int, ...]]]:
     return [(p, tuple(ys)) for p, ys, _ in out]
 
 
-QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}?(?:率|水平|寿命|指标|指標|比例|占比|人数|情况|情況|增速|总量|總量|差距|负担|負擔))"
-                         r"(?P<val>(?:持续|持續|稳步|穩步|明显|明顯|显著|顯著|大幅|有所|进一步|進一步|逐步|不断|不斷|基本|全面|较大|較大|实现|實現|得到|呈|上升趋势|上升趨勢|增长趋势|保持)?"
+QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|比例|占比|人数|情况|情況|增速|总量|總量|差距|负担|負擔))"
+                         r"(?P<val>(?![、率])(?:持续|持續|稳步|穩步|明显|明顯|显著|顯著|大幅|有所|进一步|進一步|逐步|不断|不斷|基本|全面|较大|較大|实现|實現|得到|呈|上升趋势|上升趨勢|增长趋势|保持)?"
                          r"[^,，;；。]{0,12}?(?:提高|提升|下降|降低|改善|减缓|減緩|向好|增长|增長|遏制|优化|優化|缩小|縮小|减轻|減輕|好转|好轉|平均水平|较高水平|較高水平|控制水平|下降趋势|下降趨勢))"
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
@@ -117,7 +117,7 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
         clause = m.group(0)
         if _value_items(clause):  # a clause with a value is drafted as a number ("65到74岁" is not a value)
             continue
-        body = re.sub(r"^\s*(?:到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
+        body = re.sub(r"^\s*(?:(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?\s*|到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
         q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
@@ -183,7 +183,7 @@ def _value_items(s: str) -> list[dict]:
         before, after = shield[max(0, m.start() - 8):m.start()], shield[m.end():]
         clause = re.split(r"[,，:：;；。]", shield[:m.start()])[-1]
         rate = m.group("unit") in ("%", "％", "‰", "/10万", "/万", "/千")
-        if re.search(r"(?:每|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(m, after, before, clause)):
+        if re.search(r"(?:每(?!年)[^\d,，。;；]{0,3}|第|前|(?<!接)近|这|其中)\s*$", before) or (not rate and _is_threshold(m, after, before, clause)):
             continue
         items.append({"m": m, "before": before})
     return items
