@@ -534,21 +534,24 @@ def write(d: Draft, source: Path, data_dir: Path, force: bool = False) -> list[P
     if d.departments["proposals"]:
         outputs.append((data_dir / "drafts" / f"{pid}-departments.yaml", draft_bodies.dump_proposals(d.departments, pid)))
     original = None
-    if source.resolve() != text_path.resolve() and (source.suffix.lower() != ".txt" or source.read_bytes() != d.text.encode("utf-8")):
-        original = data_dir / "sources" / f"{pid}.original{source.suffix.lower()}"
+    if source.resolve() != text_path.resolve() or source.read_bytes() != d.text.encode("utf-8"):
+        if source.suffix.lower() != ".txt" or source.read_bytes() != d.text.encode("utf-8"):
+            original = data_dir / "sources" / f"{pid}.original{source.suffix.lower()}"
     for path, content in outputs:
-        if path.exists() and path.read_text(encoding="utf-8") != content and not force and path != text_path or (
-                path == text_path and path.exists() and path.resolve() != source.resolve() and path.read_text(encoding="utf-8") != content and not force):
+        same_file = path.exists() and path.resolve() == source.resolve()
+        if path.exists() and not same_file and not force and path.read_bytes() != content.encode("utf-8"):
             raise ImportFailed(f"{path}: exists and differs from the new draft; move it away or pass --force")
     written = []
+    if original:  # first, so that importing data/sources/<id>.txt in place keeps the original bytes
+        original.parent.mkdir(parents=True, exist_ok=True)
+        if not (original.exists() and original.read_bytes() == source.read_bytes()):
+            shutil.copyfile(source, original)
+        written.append(original)
     for path, content in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != content:
+        if not path.exists() or path.read_bytes() != content.encode("utf-8"):
             path.write_text(content, encoding="utf-8")
         written.append(path)
-    if original:
-        shutil.copyfile(source, original)
-        written.insert(1, original)
     return written
 
 

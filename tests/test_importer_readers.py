@@ -145,3 +145,15 @@ def test_a_plan_on_one_line_is_split_before_its_headings(tmp_path):
     plan = importer.draft(src, "ordos-2020", DATA, "sources/ordos-2020.txt").plan
     heads = [s["heading"] for s in importer.walk(plan["sections"])]
     assert "一、工作原则" in heads and "三、工作任务" in heads and "(二)加强自我管理、享受健康生活。" in heads and any("line breaks added" in r for r in plan["review"])
+
+
+def test_write_keeps_the_original_beside_the_canonical_text(tmp_path):
+    data = tmp_path / "data"
+    (data / "sources").mkdir(parents=True)
+    text = "\n".join(PIECE) + "\n"
+    src = data / "sources" / "ordos-2020.txt"
+    src.write_bytes(text.encode("gbk"))  # a GBK file imported in place
+    d = importer.make_draft(src, None, DATA)
+    written = importer.write(d, src, data)
+    assert (data / "sources" / "ordos-2020.original.txt").read_bytes() == text.encode("gbk")
+    assert src.read_text(encoding="utf-8") == text and data / "plans" / "ordos-2020.yaml" in written
