@@ -107,6 +107,7 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|�
 
 
 INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
+VERB_FIRST = re.compile(r"^(?P<val>(?:逐步|有效|合理|进一步|持续|大幅|稳步)?(?:提高|提升|降低|控制|减少))(?P<ind>[^\d]{2,24}?(?:率|比例))(?P<tail>)[。；;]?$")
 COVERAGE = re.compile(r"^(?!实现|推进|建立|确保|基本|全面|逐步)(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
@@ -118,7 +119,7 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
         if _value_items(clause):  # a clause with a value is drafted as a number ("65到74岁" is not a value)
             continue
         body = re.sub(r"^\s*(?:(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?\s*|到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
-        q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip())
+        q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip()) or VERB_FIRST.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
             at = m.start() + clause.index(body.strip()) + q.start("ind")

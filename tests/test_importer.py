@@ -272,3 +272,8 @@ def test_guide_example_is_the_importers_real_output():
     blocks = ["\n".join(line.strip() for line in block.strip().split("\n")) for block in blocks]
     blocks = [b for b in blocks if not b.startswith("data/plans")]  # the validator's sample output
     assert len(blocks) == 2 and all(block in out for block in blocks), "update the guide's example from the importer's output"
+
+
+def test_verb_first_qualitative_target():
+    got = draft_targets.parse("到2025年,逐步提高日间手术占择期手术的比例。", 2021)[0]
+    assert [(t["year"], t["indicator"], t["value_text"]) for t in got] == [(2025, "日间手术占择期手术的比例", "逐步提高")]

@@ -15,7 +15,7 @@ import bench_importer  # noqa: E402
 
 # plan: (heading F1, body text placed, bodies P, bodies R, targets P, targets R)
 FLOORS = {
-    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.92, 0.84),
+    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.92, 0.86),
     "lianyungang-2017": (0.99, 0.99, 0.99, 0.99, 0.89, 0.94),
     "lishui-2021": (0.98, 0.99, 0.99, 0.98, 0.95, 0.80),
     "ordos-2020": (0.99, 0.99, 0.99, 0.99, 0.98, 0.97),
