@@ -100,19 +100,19 @@ def year_lists(sentence: str) -> list[tuple[int, tuple[int, ...]]]:
     return [(p, tuple(ys)) for p, ys, _ in out]
 
 
-QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|比例|占比|人数|情况|情況|增速|总量|總量|差距|负担|負擔))"
+QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|(?<!同)比例|占比|人数|情况|情況|增速|总量|總量|差距|负担|負擔))"
                          r"(?P<val>(?![、率])(?:持续|持續|稳步|穩步|明显|明顯|显著|顯著|大幅|有所|进一步|進一步|逐步|不断|不斷|基本|全面|较大|較大|实现|實現|得到|呈|上升趋势|上升趨勢|增长趋势|保持)?"
                          r"[^,，;；。]{0,12}?(?:提高|提升|下降|降低|改善|减缓|減緩|向好|增长|增長|遏制|优化|優化|缩小|縮小|减轻|減輕|好转|好轉|平均水平|较高水平|較高水平|控制水平|下降趋势|下降趨勢))"
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
 INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
-VERB_FIRST = re.compile(r"^(?P<val>(?:逐步|有效|合理|进一步|持续|大幅|稳步)?(?:提高|提升|降低|控制|减少))(?P<ind>[^\d]{2,24}?(?:率|比例))(?P<tail>)[。；;]?$")
+VERB_FIRST = re.compile(r"^(?P<val>(?:逐步|有效|合理|进一步|持续|大幅|稳步)?(?:提高|提升|降低|控制|减少))(?P<ind>.{2,24}?(?:率|比例))(?P<tail>)[。；;]?$")
 COVERAGE = re.compile(r"^(?!实现|推进|建立|确保|基本|全面|逐步)(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
-def qualitative(s: str) -> list[tuple[int, str, str]]:
-    """(position, indicator, words) of clauses like '居民健康素养水平稳步提高' (no number)."""
+def qualitative(s: str) -> list[tuple[int, str, str, bool]]:
+    """(position, indicator, words, verb first) of clauses like '居民健康素养水平稳步提高', '逐步提高…比例'."""
     out = []
     for m in re.finditer(r"[^,，;；。:：]+", s):
         clause = m.group(0)
@@ -127,7 +127,7 @@ def qualitative(s: str) -> list[tuple[int, str, str]]:
             if not all(INDICATOR_END.search(n) for n in names):
                 names = [q.group("ind")]
             for name in names:  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
-                out.append((at, name.strip(), words))
+                out.append((at, name.strip(), words, q.re is VERB_FIRST))
     return out
 
 
@@ -209,10 +209,13 @@ def _group(items: list[dict], s: str) -> None:
 
 
 def parse(text: str, plan_start: int, context_year=None, single_horizon: int | None = None,
-          review_years: tuple[int, int] | None = None, past_section: bool = False) -> tuple[list[dict], tuple | None]:
+          review_years: tuple[int, int] | None = None, past_section: bool = False,
+          qualitative_horizon: int | None = None) -> tuple[list[dict], tuple | None]:
     """Targets of a provision text, and the years it leaves as context for the next one
     (a tuple: "到2022年和2030年" carries both, for a later "分别…和…"). In a section reviewing the past
-    (``past_section``: 发展基础, 工作回顾 …) every value is a baseline."""
+    (``past_section``: 发展基础, 工作回顾 …) every value is a baseline. A measure worded as a target
+    ("逐步提高日间手术占择期手术的比例") takes ``qualitative_horizon`` (a plan with one horizon: a
+    five-year plan, a year's work points) when no year is in force."""
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
     for _, orig in sentences(text):
@@ -229,8 +232,8 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
             out += got
         for t in out:
             _restore(t, s, orig)
-        for pos, indicator, words in ([] if past else qualitative(s)):
-            years, inferred = _years_at(pos, 1, 0, lists, carried, None)
+        for pos, indicator, words, verb_first in ([] if past else qualitative(s)):
+            years, inferred = _years_at(pos, 1, 0, lists, carried, qualitative_horizon if verb_first else None)
             for y in years:
                 out.append({"indicator": indicator, "year": y, "year_inferred": inferred, "kind": "target",
                             "value_text": _slice(words, s, orig, pos), "quote": orig.strip()})

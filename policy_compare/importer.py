@@ -212,7 +212,8 @@ def add_paragraph(sec: dict, text: str, line: int, ctx: dict, marks: dict, carry
         if resp:
             lead, partners, quote = resp
             prov.update(lead=lead, partners=partners, responsibility_quote=quote)
-        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"), ctx.get("review_years"), past)
+        targets, left = draft_targets.parse(piece, ctx["start"], year, ctx.get("single"), ctx.get("review_years"), past,
+                                            ctx.get("one_horizon"))
         if targets:
             prov["targets"] = targets
         if re.search(r"(?:以下|如下)[\u4e00-\u9fff]{0,6}[:：]\s*$", piece.strip()) and left:
@@ -292,7 +293,9 @@ def draft(src: SourceText, plan_id: str, data_dir: Path, source_file: str) -> Dr
     # a plan's own horizon: the end of the period its title names, else the furthest 到20XX年 it sets
     single = plan["period"]["end"] if (five or years_in_title) else max(horizons, default=None)
     review_years = (five[0] - 6, five[0] - 1) if five else None
-    ctx = {"start": int(plan["date_written"][:4]), "single": single, "review_years": review_years}
+    # a plan with one horizon named by its title: a five-year plan, a year's work points (2021年…工作要点)
+    one_horizon = plan["period"]["end"] if (five or (years_in_title and plan["period"]["start"] == plan["period"]["end"])) else None
+    ctx = {"start": int(plan["date_written"][:4]), "single": single, "review_years": review_years, "one_horizon": one_horizon}
     sections, marks = build_sections(lines, body, skip, title_no, ctx)
     plan.update(script=detect_script(src.text),
                 source={"file": source_file, "url": src.meta.get("url"), "body_lines": list(body),
