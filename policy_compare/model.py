@@ -11,14 +11,41 @@ field and the fix lives beside it in a :class:`Correction`.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
-Year = int
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # plans of the People's Republic, horizons up to the end of the century
+MAX_VALUE = 1e12  # larger than any count, rate or amount a city plan states
+
+
+def _plausible_year(v: int) -> int:
+    if not FIRST_YEAR <= v <= LAST_YEAR:
+        raise ValueError(f"year {v} is not a plausible plan year ({FIRST_YEAR}-{LAST_YEAR})")
+    return v
+
+
+def _plausible_date(v: date) -> date:
+    if not FIRST_YEAR <= v.year <= LAST_YEAR:
+        raise ValueError(f"date {v.isoformat()} is not a plausible plan date ({FIRST_YEAR}-{LAST_YEAR})")
+    return v
+
+
+def _finite_value(v: float) -> float:
+    if math.isnan(v) or math.isinf(v):
+        raise ValueError(f"'{v}' is not a number a plan can state; write digits, e.g. 22.5 (put words in value_text)")
+    if abs(v) > MAX_VALUE:
+        raise ValueError(f"{v:g} is too large to be a plan's value (at most {MAX_VALUE:g}); check the digits and the unit")
+    return v
+
+
+Year = Annotated[int, AfterValidator(_plausible_year)]
+PlanDate = Annotated[date, AfterValidator(_plausible_date)]
+Value = Annotated[float, AfterValidator(_finite_value)]
 
 
 class Strict(BaseModel):
@@ -50,8 +77,8 @@ class Target(Strict):
     kind: Literal["baseline", "target"] = Field(description="'baseline' for a measured starting value, 'target' for a promised value.")
     comparator: Optional[Literal["=", ">=", "<=", ">", "<", "~"]] = Field(
         None, description="How the value binds: = (达到), >= (不低于/以上/≥), <= (以下/以内/不超过/≤), > , < (低于), ~ (左右/接近). Empty for non-numeric targets.")
-    value: Optional[float] = Field(None, description="The number; for a range the lower bound. Empty for non-numeric targets.")
-    value_max: Optional[float] = Field(None, description="Upper bound of a range such as 4-7.")
+    value: Optional[Value] = Field(None, description="The number; for a range the lower bound. Empty for non-numeric targets.")
+    value_max: Optional[Value] = Field(None, description="Upper bound of a range such as 4-7.")
     value_text: Optional[str] = Field(None, description="Non-numeric target as written (同比例提高, 持续改善, 保持较好控制水平).")
     unit: Optional[str] = Field(None, description="Unit as used for comparison (%, ‰, 1/10万, 岁, 人, 张, 亿元 …).")
     unit_note: Optional[str] = Field(None, description="When the unit is not written as given (missing, truncated, implied by the column): what the source says and why this unit was used.")
@@ -59,13 +86,6 @@ class Target(Strict):
     quote: str = Field(description="Verbatim text the target comes from (whitespace runs may differ from the source, e.g. table cells).")
     relative: bool = Field(False, description="True when the value is a change (提高10%, 降低20%, 增长…) rather than a level; say the base in 'note'.")
     note: Optional[str] = Field(None, description="Editor's note in English, e.g. the base of a relative target.")
-
-    @field_validator("year")
-    @classmethod
-    def _plausible_year(cls, v: int) -> int:
-        if not 1949 <= v <= 2100:
-            raise ValueError(f"year {v} is not a plausible plan year (1949-2100)")
-        return v
 
 
 class Provision(Strict):
@@ -150,8 +170,8 @@ class Plan(Strict):
     title: str = Field(description="Document title, verbatim.")
     doc_number: Optional[str] = Field(None, description="Document number (文号), verbatim, e.g. '鄂府办发〔2020〕33号'.")
     issuer: list[str] = Field(description="Issuing body or bodies, verbatim.")
-    date_written: date = Field(description="Date written (成文日期), YYYY-MM-DD.")
-    date_published: Optional[date] = Field(None, description="Date published (发布日期), YYYY-MM-DD, where the page gives it.")
+    date_written: PlanDate = Field(description="Date written (成文日期), YYYY-MM-DD.")
+    date_published: Optional[PlanDate] = Field(None, description="Date published (发布日期), YYYY-MM-DD, where the page gives it.")
     kind: Literal["实施意见", "行动方案", "实施方案", "行动计划", "工作要点", "发展规划"] = Field(description="Kind of document.")
     period: Period = Field(description="Period the plan covers.")
     target_years: list[Year] = Field(description="The years targets are set for, ascending.")
