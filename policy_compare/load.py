@@ -214,11 +214,10 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         line = _line_at(data, exc.start)
         try:
             data.decode("gb18030")
-            guess = "it looks like GBK/GB18030; "
+            how = "it looks like GBK/GB18030; save it as UTF-8, e.g. iconv -f GB18030 -t UTF-8"
         except UnicodeDecodeError:
-            guess = ""
-        raise Refused(line, "encoding", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line); "
-                      f"{guess}save it as UTF-8, e.g. iconv -f GB18030 -t UTF-8") from None
+            how = "save it as UTF-8 in your editor"
+        raise Refused(line, "encoding", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line); {how}") from None
     return text.replace("\r\n", "\n")
 
 
@@ -257,8 +256,10 @@ def load_yaml(path: Path) -> tuple[Document | None, list[Problem]]:
         context = getattr(exc, "context", None)
         detail = f"{what} ({context})" if context else what
         hint = "check indentation, colons and quotes on this line or the one before"
-        if "\\t" in str(what) or "'\\t'" in detail or "tab" in str(what):
+        if "'\\t'" in detail:
             hint = "indent with spaces, not tabs"
+        elif "found '<scalar>'" in detail:
+            hint = "check indentation here, and for a quote opened earlier in the file and not closed"
         return None, [Problem(shown, line, "", "yaml_syntax", f"the YAML is not well-formed: {detail}; {hint}")]
     except (RecursionError, MemoryError) as exc:
         what = "nests too deeply" if isinstance(exc, RecursionError) else "needs more memory than is available"

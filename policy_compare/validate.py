@@ -70,8 +70,16 @@ def _friendly(err: dict, model_fields: list[str]) -> str:
         return f"'{_shorten(value)}' is not a valid ID: use lower-case letters, digits and hyphens (e.g. 's2-1-p3')"
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
         return f"'{_shorten(value)}' is not a date: write YYYY-MM-DD, e.g. 2020-03-25"
+    if kind == "string_type" and value is None:
+        return "the value is empty; write the text after the colon (or remove the key if it is optional)"
+    if kind == "string_type" and isinstance(value, bool):
+        return f"expected text, got '{value}' (YAML reads yes/no/on/off as true/false); put the text in quotes"
     if kind in ("string_type",):
         return f"expected text, got '{_shorten(value)}'"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        word = "at least" if kind.startswith("greater") else "at most"
+        return f"'{_shorten(value)}' is out of range: it must be {word} {bound}"
     if kind in ("list_type",):
         return f"expected a list (items starting with '- '), got '{_shorten(value)}'"
     if kind in ("model_type", "dict_type"):
@@ -444,7 +452,12 @@ def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Probl
     if text is None:
         line = doc.line_of(("source", "file"))
         problems += [Problem(doc.display, line, ("source", "file"), p.code,
-                             f"'{plan.source.file}' (line {p.line}): {p.message}") for p in found]
+                             f"'{plan.source.file}'" + (f" (line {p.line})" if p.code in ("encoding", "binary") else "") + f": {p.message}")
+                     for p in found]
+        return None, problems
+    if not text.strip():
+        problems.append(Problem(doc.display, doc.line_of(("source", "file")), ("source", "file"), "empty_source",
+                                f"'{plan.source.file}' is empty; put the captured source text in it"))
         return None, problems
     return LoadedPlan(plan, doc, text), problems
 
@@ -459,9 +472,14 @@ def source_path(plan: Plan, doc: Document, data_dir: Path) -> tuple[Path | None,
         inside = "\x00" not in name and path.resolve(strict=False).is_relative_to(data_dir.resolve())
     except (OSError, RuntimeError):  # a symlink loop: reported when the file is read
         inside = True
-    if Path(name).is_absolute() or ".." in Path(name).parts or not inside:
+    if Path(name).is_absolute() or ".." in Path(name).parts:
         return None, [Problem(*where, "source_outside_data",
                               f"'{_shorten(name)}' is outside the data folder; give a path inside it, like 'sources/{plan.id}.txt'")]
+    if not inside:
+        return None, [Problem(*where, "source_outside_data",
+                              f"'{_shorten(name)}' is a symbolic link leading outside the data folder; put the source text itself in the data folder")]
+    if path.is_dir():
+        return None, [Problem(*where, "source_missing", f"'{name}' is a folder; name the source text file, like 'sources/{plan.id}.txt'")]
     if not path.is_file() and not path.is_symlink():
         return None, [Problem(*where, "source_missing", f"'{name}' does not exist under {display_path(data_dir)}/")]
     return path, []
@@ -485,8 +503,9 @@ def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catal
         problems += found
         if lp is not None:
             found = [p for rule in PLAN_RULES for p in rule(lp)]
-            if not any(p.code in ("not_verbatim", "bad_body_lines") for p in found):
-                found += [p for rule in LINE_RULES for p in rule(lp)]
+            for rule in LINE_RULES:  # a wrong source_line would also show as an unencoded line: one message
+                if not any(p.code in ("not_verbatim", "bad_body_lines", "wrong_source_line") for p in found):
+                    found += rule(lp)
             problems += found
             plans.append(lp)
     for rule in CROSS_RULES:
