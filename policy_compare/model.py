@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Annotated, Literal, Optional
+from typing import Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # plans of the People's Republic, horizons up to the end of the century
@@ -43,9 +43,7 @@ def _finite_value(v: float) -> float:
     return v
 
 
-Year = Annotated[int, AfterValidator(_plausible_year)]
-PlanDate = Annotated[date, AfterValidator(_plausible_date)]
-Value = Annotated[float, AfterValidator(_finite_value)]
+Year = int
 
 
 class Strict(BaseModel):
@@ -77,8 +75,8 @@ class Target(Strict):
     kind: Literal["baseline", "target"] = Field(description="'baseline' for a measured starting value, 'target' for a promised value.")
     comparator: Optional[Literal["=", ">=", "<=", ">", "<", "~"]] = Field(
         None, description="How the value binds: = (达到), >= (不低于/以上/≥), <= (以下/以内/不超过/≤), > , < (低于), ~ (左右/接近). Empty for non-numeric targets.")
-    value: Optional[Value] = Field(None, description="The number; for a range the lower bound. Empty for non-numeric targets.")
-    value_max: Optional[Value] = Field(None, description="Upper bound of a range such as 4-7.")
+    value: Optional[float] = Field(None, description="The number; for a range the lower bound. Empty for non-numeric targets.")
+    value_max: Optional[float] = Field(None, description="Upper bound of a range such as 4-7.")
     value_text: Optional[str] = Field(None, description="Non-numeric target as written (同比例提高, 持续改善, 保持较好控制水平).")
     unit: Optional[str] = Field(None, description="Unit as used for comparison (%, ‰, 1/10万, 岁, 人, 张, 亿元 …).")
     unit_note: Optional[str] = Field(None, description="When the unit is not written as given (missing, truncated, implied by the column): what the source says and why this unit was used.")
@@ -86,6 +84,9 @@ class Target(Strict):
     quote: str = Field(description="Verbatim text the target comes from (whitespace runs may differ from the source, e.g. table cells).")
     relative: bool = Field(False, description="True when the value is a change (提高10%, 降低20%, 增长…) rather than a level; say the base in 'note'.")
     note: Optional[str] = Field(None, description="Editor's note in English, e.g. the base of a relative target.")
+
+    _year = field_validator("year")(lambda v: _plausible_year(v))
+    _values = field_validator("value", "value_max")(lambda v: v if v is None else _finite_value(v))
 
 
 class Provision(Strict):
@@ -160,6 +161,8 @@ class Period(Strict):
     start: Year = Field(description="First year the plan covers.")
     end: Year = Field(description="Last year / final horizon of the plan.")
 
+    _years = field_validator("start", "end")(lambda v: _plausible_year(v))
+
 
 class Plan(Strict):
     """One policy document of one city."""
@@ -170,8 +173,8 @@ class Plan(Strict):
     title: str = Field(description="Document title, verbatim.")
     doc_number: Optional[str] = Field(None, description="Document number (文号), verbatim, e.g. '鄂府办发〔2020〕33号'.")
     issuer: list[str] = Field(description="Issuing body or bodies, verbatim.")
-    date_written: PlanDate = Field(description="Date written (成文日期), YYYY-MM-DD.")
-    date_published: Optional[PlanDate] = Field(None, description="Date published (发布日期), YYYY-MM-DD, where the page gives it.")
+    date_written: date = Field(description="Date written (成文日期), YYYY-MM-DD.")
+    date_published: Optional[date] = Field(None, description="Date published (发布日期), YYYY-MM-DD, where the page gives it.")
     kind: Literal["实施意见", "行动方案", "实施方案", "行动计划", "工作要点", "发展规划"] = Field(description="Kind of document.")
     period: Period = Field(description="Period the plan covers.")
     target_years: list[Year] = Field(description="The years targets are set for, ascending.")
@@ -180,6 +183,15 @@ class Plan(Strict):
     summary_en: Optional[str] = Field(None, description="One-sentence English description of the document (editor's words, not a translation).")
     defects: list[Defect] = Field(default_factory=list, description="Defects of the source, each recorded explicitly.")
     sections: list[Section] = Field(description="The document body: top-level headings in order (a preamble may be a section with kind 'part').")
+
+    @field_validator("target_years")
+    @classmethod
+    def _target_years(cls, years: list[int]) -> list[int]:
+        for y in years:
+            _plausible_year(y)
+        return years
+
+    _dates = field_validator("date_written", "date_published")(lambda v: v if v is None else _plausible_date(v))
 
 
 class Topic(Strict):
