@@ -61,6 +61,8 @@ def _friendly(err: dict, model_fields: list[str]) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         extra = " (a year is written with digits only, like 2030)" if key in ("year", "start", "end") or "year" in str(loc) else ""
         return f"'{_shorten(value)}' is not a whole number{extra}"
+    if kind in ("float_parsing", "float_type") and isinstance(value, int):
+        return f"'{_shorten(value)}' is too large to be a plan's value; check the digits and the unit"
     if kind in ("float_parsing", "float_type"):
         return f"'{_shorten(value)}' is not a number (write digits only, e.g. 22.5; put words in value_text)"
     if kind == "literal_error":
