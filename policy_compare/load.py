@@ -74,6 +74,22 @@ class _BoundedLoader(yaml.SafeLoader):
         self._size: dict[int, int] = {}  # id(node) -> expanded size, once composed
         self._total = 0
 
+    def _too_deep(self, line: int) -> Refused:
+        return Refused(line, "too_deep", f"the YAML nests more than {MAX_DEPTH} levels deep; a plan needs far fewer — "
+                       "check for unclosed brackets or runaway indentation")
+
+    # The scanner looks ahead through open brackets (each may start a key), so it is stopped at the
+    # same depth as the composer, before the look-ahead grows with the nesting.
+    def fetch_flow_collection_start(self, TokenClass):
+        if self.flow_level >= MAX_DEPTH:
+            raise self._too_deep(self.line + 1)
+        super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column):
+        if len(self.indents) >= MAX_DEPTH:
+            raise self._too_deep(self.line + 1)
+        return super().add_indent(column)
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
@@ -87,10 +103,7 @@ class _BoundedLoader(yaml.SafeLoader):
             return node
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
-            raise Refused(mark.line + 1, "too_deep",
-                          f"the YAML nests more than {MAX_DEPTH} levels deep; a plan needs far fewer — "
-                          "check for unclosed brackets or runaway indentation")
+            raise self._too_deep(self.peek_event().start_mark.line + 1)
         try:
             node = super().compose_node(parent, index)
         finally:
