@@ -187,7 +187,7 @@ def _quote_problems(lp: LoadedPlan, prov, tgt, loc) -> list[Problem]:
         if squash(tgt.quote) in squash(prov.text):
             return []
         return [lp.problem(loc + ("quote",), "quote_not_in_provision", f"'{_shorten(tgt.quote, 30)}' is not part of this "
-                           "provision's text; for a table row set table_row to the row's index")]
+                           "provision's text; for a table row set table_row to the row's index", level="warning")]
     rows = prov.table or []
     if tgt.table_row >= len(rows):
         return [lp.problem(loc + ("table_row",), "bad_table_row", f"{tgt.table_row} is not a row of this provision's table")]

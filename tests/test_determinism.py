@@ -49,7 +49,9 @@ def test_two_builds_of_one_commit_are_byte_identical(site: Path, tmp_path: Path)
     assert differ == [], f"{len(differ)} files differ between two builds, e.g. {differ[:8]}, in the zip {zipped[:5]}"
 
 
-def test_the_build_date_is_the_commits_not_the_clock(site: Path):
+def test_the_build_date_is_the_commits_not_the_clock(deployed_site: Path):
+    """(The sitemap lists pages only when the site's address is known: the deployed build.)"""
+    site = deployed_site
     epoch = sitebuild.source_date_epoch()
     day = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
