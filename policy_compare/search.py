@@ -229,6 +229,7 @@ class Doc:
     text: str
     rows: list[str] = field(default_factory=list)  # a table's rows, cells joined (each shown on its own)
     index_title: str = ""       # extra words that count as title words (city names)
+    index_text: str = ""        # extra words indexed but not shown (responsible bodies)
 
 
 @dataclass
@@ -298,10 +299,21 @@ class _PageText(html.parser.HTMLParser):
             self.sections[-1][2].append(data)
 
 
-def page_docs(path: Path) -> tuple[str, list[Doc]] | None:
-    """(page title, its section documents) of a built HTML page, or None when the page is not searchable."""
+EXCLUDED = '<meta name="pc-search" content="exclude">'  # templates/overrides/main.html
+
+
+def page_docs(path: Path, title_only: bool = False) -> tuple[str, list[Doc]] | None:
+    """(page title, its section documents) of a built HTML page, or None when the page is not searchable.
+    ``title_only`` reads the page up to its first h2 (plan pages: their provisions come from the corpus)."""
+    html_text = path.read_text(encoding="utf-8")
+    head = html_text[:html_text.find("</head>") + 1]
+    if EXCLUDED in head:
+        return None
+    if title_only and "</h1>" in html_text:  # the title and the text under it (issuer, document number …)
+        end = html_text.find("<h2", html_text.index("</h1>"))
+        html_text = html_text[:end] if end > 0 else html_text
     parser = _PageText()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html_text)
     if parser.excluded_page or not parser.sections:
         return None
     docs = []
@@ -320,15 +332,12 @@ def page_url(rel: str, directory_urls: bool) -> str:
 
 
 def provision_doc(ref: ProvisionRef, lang: Lang) -> Doc:
+    """One provision: verbatim text and table rows shown; heading path as title; city names and bodies indexed."""
     p = ref.provision
-    text = p.text
-    bodies = [*p.lead, *p.partners]
-    if bodies:
-        text += f"（{lang.t('牵头/配合', 'Responsible')}：{'、'.join(bodies)}）"
     rows = [" | ".join(c for c in row if c) for row in (p.table or [])]
     title = " › ".join(ref.path[-2:]) if ref.path else lang.city(ref.plan)
     cities = f"{ref.plan.city.zh} {ref.plan.city.en} {lang.city(ref.plan)}"
-    return Doc(ref.anchor, title, text, rows, cities)
+    return Doc(ref.anchor, title, p.text, rows, cities, "、".join([*p.lead, *p.partners]))
 
 
 def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True) -> list[Group]:
@@ -346,9 +355,9 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True)
         top = rel.split("/", 1)[0]
         if "/" in rel and (top in SKIP_DIRS or top in others) or rel == "404.html":
             continue
-        found = page_docs(path)
         url = page_url(rel, directory_urls)
         refs = by_plan_url.get(url, [])
+        found = page_docs(path, title_only=bool(refs))
         if found is None and not refs:
             continue
         title, docs = found or (lang.city(refs[0].plan), [])
@@ -394,7 +403,7 @@ def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, d
     for g in groups:
         meta_groups.append([g.title, g.url, g.kind, n])
         for d in g.docs:
-            body = d.text + " " + " ".join(d.rows)
+            body = " ".join([d.text, *d.rows, d.index_text])
             title = d.title + " " + d.index_title
             tterms = terms_of(title)
             allterms = terms_of(body) | tterms

@@ -166,3 +166,19 @@ def test_the_offline_bundle_searches_from_the_file_system(browser, site, tmp_pat
         assert page.locator(f".provision[id='{unquote(urlsplit(first).fragment)}']").count() == 1
         assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
         page.close()
+
+
+def test_the_online_build_searches_from_the_file_system_too(browser, site, tmp_path):
+    """The offline bundle may be the online build with links rewritten to index.html: its search files work
+    as they are (results to a folder URL open its index.html from file://)."""
+    import shutil
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("downloads"))
+    page = browser.new_page()
+    page.goto((copy / "en" / "index.html").as_uri(), wait_until="load")
+    links = search(page, "控煙", expand=False)
+    first = next(h for h in links if "/plans/" in h and "#" in h)
+    assert urlsplit(first).path.endswith("/index.html")
+    page.goto(first, wait_until="load")
+    assert page.locator(f".provision[id='{unquote(urlsplit(first).fragment)}']").count() == 1
+    page.close()

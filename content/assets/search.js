@@ -29,6 +29,12 @@
   var toggle = document.getElementById("__search");
   var box = document.getElementById("pc-search");
   if (!toggle || !box) return;
+  var style = document.createElement("style");  // the few rules Material has no class for (fixed text, no data)
+  style.textContent = "#pc-search .pc-search-row,#pc-search .pc-search-missing{font-size:.64rem;color:var(--md-default-fg-color--light)}" +
+    "#pc-search .pc-search-row{border-left:.1rem solid var(--md-default-fg-color--lightest);padding-left:.4rem}" +
+    "#pc-search .pc-search-more,#pc-search .pc-search-next{display:block;margin:0 0 .4rem 3.2rem;padding:.2rem 0;border:0;background:none;" +
+    "color:var(--md-typeset-a-color);font:inherit;font-size:.64rem;cursor:pointer}#pc-search .pc-search-next{margin:.6rem auto}";
+  document.head.appendChild(style);
   var input = box.querySelector(".md-search__input");
   var form = box.querySelector("form");
   var metaEl = box.querySelector(".md-search-result__meta");
@@ -308,7 +314,7 @@
       var old = box.querySelector(".pc-search-next");
       if (old) old.remove();
       if (from + GROUPS_PER_PAGE < res.groups.length) {
-        var b = el("button", "md-button pc-search-next", L.next);
+        var b = el("button", "pc-search-next", L.next);
         b.type = "button";
         b.addEventListener("click", function () { b.disabled = true; renderGroups(res, from + GROUPS_PER_PAGE, seq); });
         list.parentNode.appendChild(b);
@@ -316,7 +322,7 @@
     });
   }
   function moreButton(g, rest, res, marks) {
-    var b = el("button", "md-search-result__more pc-search-more", L.more(rest.length));
+    var b = el("button", "pc-search-more", L.more(rest.length));
     b.type = "button";
     b.addEventListener("click", function () {
       b.disabled = true;
