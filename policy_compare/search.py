@@ -42,7 +42,6 @@ from pathlib import Path
 from .compare import Corpus, ProvisionRef, plan_url
 from .i18n import LANGS, Lang
 from .links import to_simplified, to_traditional
-from .problems import BuildFailed, Problem
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")  # on folded text; search.js: the same
@@ -142,70 +141,6 @@ def terms_of(text: str) -> frozenset[str]:
 
 
 # ---------------------------------------------------------------- synonyms ------------------------------
-
-def load_synonyms(data_dir: Path, sources: dict[str, str]) -> list[list[str]]:
-    """``data/synonyms.yaml``: groups of forms that find each other (DRG ↔ 按疾病诊断相关分组 …).
-
-    Rules (each problem one line, file:line): a list of groups under ``synonyms``, each with ``terms`` (two
-    or more distinct strings, no surrounding spaces) and an optional ``note``; a form belongs to one group
-    only; every form written with Chinese characters occurs in some source text (either script), and every
-    group has at least one form that occurs (Latin abbreviations readers type, like DIP, may be absent)."""
-    from .load import load_yaml
-
-    path = data_dir / "synonyms.yaml"
-    if not path.exists():
-        return []
-    doc, problems = load_yaml(path)
-    if doc is None:
-        raise BuildFailed(problems)
-    shown = doc.display
-    folded_sources = [fold(s) for s in sources.values()]
-
-    def occurs(form: str) -> bool:
-        f = fold(form)
-        if HAN.search(f):
-            return any(f in s for s in folded_sources)
-        pat = re.compile(r"(?<![a-z0-9])" + re.escape(f) + r"(?![a-z0-9])")
-        return any(pat.search(s) for s in folded_sources)
-
-    groups: list[list[str]] = []
-    owner: dict[str, int] = {}
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("synonyms"), list):
-        raise BuildFailed(problems + [Problem(shown, 1, "", "synonyms_shape", "expected 'synonyms:' followed by a list of groups, each with 'terms: [...]'")])
-    for i, group in enumerate(data["synonyms"]):
-        loc = ("synonyms", i)
-        if not isinstance(group, dict) or set(group) - {"terms", "note"} or not isinstance(group.get("terms"), list):
-            problems.append(Problem(shown, doc.line_of(loc), loc, "synonyms_shape", "a group is a mapping with 'terms' (a list) and an optional 'note'"))
-            continue
-        terms = group["terms"]
-        forms: list[str] = []
-        for j, term in enumerate(terms):
-            tloc = loc + ("terms", j)
-            line = doc.line_of(tloc)
-            if not isinstance(term, str) or not term.strip() or term != term.strip() or len(term) > 40:
-                problems.append(Problem(shown, line, tloc, "synonym_form", f"{term!r} is not a form (a non-empty string without surrounding spaces, at most 40 characters)"))
-                continue
-            key = fold(term)
-            if key in owner:
-                where = "this group" if owner[key] == i else f"synonyms[{owner[key]}]"
-                problems.append(Problem(shown, line, tloc, "synonym_duplicate", f"'{term}' is already in {where}; a form belongs to one group"))
-                continue
-            if HAN.search(key) and not occurs(term):
-                problems.append(Problem(shown, line, tloc, "synonym_not_in_sources", f"'{term}' occurs in no source text in data/sources/; list only forms the plans use"))
-                continue
-            owner[key] = i
-            forms.append(key)
-        if len(forms) < 2:
-            problems.append(Problem(shown, doc.line_of(loc), loc, "synonym_group", "a group needs at least two valid forms"))
-        elif not any(occurs(f) for f in forms):
-            problems.append(Problem(shown, doc.line_of(loc), loc, "synonym_group", "no form of this group occurs in the source texts"))
-        else:
-            groups.append(forms)
-    if problems:
-        raise BuildFailed(problems)
-    return groups
-
 
 def _synonym_matchers(groups: list[list[str]]):
     out = []
@@ -468,6 +403,7 @@ def write_files(folder: Path, meta: dict, table: dict[str, list], records: list[
 def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:
     """Before MkDocs: check ``data/synonyms.yaml`` (BuildFailed with one line per problem) and give jieba
     the user dictionary generated from ``data/``; return the synonym groups for :func:`write_index`."""
+    from .synonyms import load_synonyms
     synonyms = load_synonyms(data_dir, corpus.sources)
     load_user_dict(write_user_dict(corpus, workdir / "jieba_user_dict.txt", synonyms))
     return synonyms

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_compare import search
+from policy_compare import search, synonyms
 from policy_compare.problems import BuildFailed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +128,7 @@ def test_page_urls_for_both_url_styles():
 def test_the_real_synonyms_table_is_valid_and_only_uses_forms_from_the_sources():
     from policy_compare.links import to_simplified
     sources = {p.stem: p.read_text(encoding="utf-8") for p in (DATA / "sources").glob("*.txt")}
-    groups = search.load_synonyms(DATA, sources)
+    groups = synonyms.load_synonyms(DATA, sources)
     assert ["drg", "drgs", "按疾病诊断相关分组", "按疾病相关诊断分组"] in groups
     simplified = [to_simplified(s) for s in sources.values()]
     for group in groups:
@@ -147,7 +147,7 @@ def test_a_broken_synonyms_file_gives_one_line_per_problem(tmp_path):
         "- words: [x]\n", encoding="utf-8")
     sources = {"a": "推进按疾病诊断相关分组付费，建设医联体。"}
     with pytest.raises(BuildFailed) as exc:
-        search.load_synonyms(tmp_path, sources)
+        synonyms.load_synonyms(tmp_path, sources)
     got = [str(p).split(": ", 1)[1] for p in exc.value.problems]
     assert got == [
         "synonyms[1].terms[0]: '火星基地' occurs in no source text in data/sources/; list only forms the plans use [synonym_not_in_sources]",

@@ -148,6 +148,22 @@ def test_results_are_text_never_markup(browser, server):
     page.close()
 
 
+def test_search_results_have_no_serious_accessibility_violations(browser, server):
+    import os
+    from test_reader import AXE
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: make test fetches axe-core from the npm registry")
+        pytest.skip("axe-core not fetched (run make test)")
+    page, _ = visit(browser, server)
+    search(page, "控烟 火星", expand=False)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document.getElementById('pc-search'), {resultTypes: ['violations']}))"
+                           ".violations.map(v => ({id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    assert [v for v in result if v["impact"] in ("serious", "critical")] == []
+    page.close()
+
+
 def test_the_offline_bundle_searches_from_the_file_system(browser, site, tmp_path):
     with zipfile.ZipFile(site / "downloads" / "policy-compare-offline.zip") as z:
         z.extractall(tmp_path)

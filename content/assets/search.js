@@ -33,7 +33,9 @@
   style.textContent = "#pc-search .pc-search-row,#pc-search .pc-search-missing{font-size:.64rem;color:var(--md-default-fg-color--light)}" +
     "#pc-search .pc-search-row{border-left:.1rem solid var(--md-default-fg-color--lightest);padding-left:.4rem}" +
     "#pc-search .pc-search-more,#pc-search .pc-search-next{display:block;margin:0 0 .4rem 3.2rem;padding:.2rem 0;border:0;background:none;" +
-    "color:var(--md-typeset-a-color);font:inherit;font-size:.64rem;cursor:pointer}#pc-search .pc-search-next{margin:.6rem auto}";
+    "color:var(--md-typeset-a-color);font:inherit;font-size:.64rem;cursor:pointer}#pc-search .pc-search-next{margin:.6rem auto}" +
+    "#pc-search .md-search-result__meta{color:var(--md-default-fg-color)}" +  // Material's greys and orange marks fail
+    "#pc-search mark{color:var(--md-default-fg-color);background:var(--md-accent-fg-color--transparent);text-decoration:underline}";  // WCAG contrast
   document.head.appendChild(style);
   var input = box.querySelector(".md-search__input");
   var form = box.querySelector("form");
