@@ -122,7 +122,7 @@ def synthetic(n: int, seed: int = 7) -> list:
                         chars[i] = rng.choice(pool)
                 text = "".join(chars)
             prov = SimpleNamespace(id=p.id, text=text, table=p.table, topics=p.topics,
-                                   responsibility_quote=p.responsibility_quote if p.responsibility_quote in text else None)
+                                   responsibility_quote=p.responsibility_quote if p.responsibility_quote and p.responsibility_quote in text else None)
             refs.append(SimpleNamespace(id=f"{plan.id}.{p.id}", plan=plan, provision=prov, path=r.path))
     return refs
 

@@ -38,6 +38,8 @@ MAX_DF = 0.2
 MIN_CHARS = 8
 MIN_SENTENCE_CHARS = 6
 CHUNK = 512  # rows per sparse product
+PROBE_TERMS = 8  # candidates are found through each row's strongest words only ...
+PROBE_POSTINGS = 1000  # ... and words shared by at most this many rows (exact scores are computed after)
 STRENGTH = ((0.5, "high"), (0.35, "medium"), (0.0, "partial"))
 GENERIC_TOPICS = {"overview", "governance"}
 
@@ -61,10 +63,12 @@ def _converter(config: str):
     return OpenCC(config)
 
 
+@lru_cache(maxsize=100_000)
 def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+@lru_cache(maxsize=100_000)
 def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
@@ -91,25 +95,32 @@ def _tokenizer(words: tuple[str, ...] = ()):
 
 def words_of(text: str, tok) -> list[str]:
     """jieba words (search mode: compounds and their parts) of a Simplified text, generic words dropped."""
+    return list(_words(text, tok))
+
+
+@lru_cache(maxsize=200_000)
+def _words(text: str, tok) -> tuple[str, ...]:
     out: list[str] = []
     for run in _CJK.findall(text):
-        out.extend(w for w in tok.cut_for_search(run) if len(w) >= 2 and w not in STOP)
+        out.extend(w for w in tok.cut_for_search(run, HMM=False) if len(w) >= 2 and w not in STOP)
     out.extend(w.upper() for w in _LATIN.findall(text))
-    return out
+    return tuple(out)
 
 
 def sentences(prov, script: str) -> list[tuple[str, str]]:
-    """(verbatim sentence, its Simplified matching text) for each sentence long enough to carry a measure."""
+    """(verbatim sentence, its Simplified matching text) for every sentence of the provision."""
     out = []
     for m in _SENTENCE.finditer(prov.text):
         shown = m.group(0).strip()
         text = shown
         if prov.responsibility_quote and prov.responsibility_quote in text:
             text = text.replace(prov.responsibility_quote, "")
-        text = to_simplified(text) if script == "traditional" else text
-        if len("".join(_CJK.findall(text))) >= MIN_SENTENCE_CHARS:
-            out.append((shown, text))
+        out.append((shown, to_simplified(text) if script == "traditional" else text))
     return out
+
+
+def _long_enough(text: str) -> bool:
+    return len("".join(_CJK.findall(text))) >= MIN_SENTENCE_CHARS
 
 
 @dataclass(frozen=True)
@@ -137,13 +148,32 @@ def is_match(score: float, shared_topics: set[str]) -> bool:
     return score >= THRESHOLD_ANY or (score >= THRESHOLD and bool(shared_topics - GENERIC_TOPICS))
 
 
-def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
-    """For each row of X: its k best rows (by cosine) owned by another plan. Yields (row, cols, values),
-    best first, ties by column order (rows are in stable ID order)."""
+def _probe(X):
+    """A copy of X for finding candidates: each row keeps its PROBE_TERMS heaviest words, and words held by
+    more than PROBE_POSTINGS rows are left out, so each row meets a bounded number of others."""
     import numpy as np
-    XT = X.T.tocsr()
+    X = X.tocsr(copy=True)
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    X.data[df[X.indices] > max(PROBE_POSTINGS, 1)] = 0
+    for r in range(X.shape[0]):
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        if hi - lo > PROBE_TERMS:
+            row = X.data[lo:hi]
+            order = np.lexsort((X.indices[lo:hi], -row))
+            row[order[PROBE_TERMS:]] = 0
+    X.eliminate_zeros()
+    return X
+
+
+def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
+    """For each row of X: its k best rows owned by another plan, found through the probe copy of X and
+    scored exactly on X. Yields (row, cols, values), best first, ties by column order (rows are in stable
+    ID order)."""
+    import numpy as np
+    probe = _probe(X)
+    PT = probe.T.tocsr()
     for start in range(0, X.shape[0], chunk):
-        C = (X[start:start + chunk] @ XT).tocsr()
+        C = (probe[start:start + chunk] @ PT).tocsr()
         for r in range(C.shape[0]):
             lo, hi = C.indptr[r], C.indptr[r + 1]
             cols, vals = C.indices[lo:hi], C.data[lo:hi]
@@ -151,8 +181,11 @@ def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
             cols, vals = cols[keep], vals[keep]
             if not len(cols):
                 continue
-            order = np.lexsort((cols, -vals))[:k]
-            yield start + r, cols[order], vals[order]
+            order = np.lexsort((cols, -vals))[:2 * k]
+            cols = cols[order]
+            exact = np.asarray(X[cols].multiply(X[start + r]).sum(axis=1)).ravel()
+            order = np.lexsort((cols, -exact))[:k]
+            yield start + r, cols[order], exact[order]
 
 
 class Index:
@@ -164,23 +197,31 @@ class Index:
         self.items = items
         self.tok = _tokenizer(tuple(sorted({to_simplified(w) for w in words})))
         self.texts = [match_text(r.provision, r.plan.script) for r in items]
-        self.sents = [sentences(r.provision, r.plan.script) for r in items]
+        every = [sentences(r.provision, r.plan.script) for r in items]
+        # a provision's words are its sentences' words: each text is segmented once
+        prov_tokens = [[w for _, t in ss for w in _words(t, self.tok)] for ss in every]
+        self.sents = [[s for s in ss if _long_enough(s[1])] for ss in every]
         plans = {pid: n for n, pid in enumerate(sorted({r.plan.id for r in items}))}
         self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
-        prov_tokens = [words_of(t, self.tok) for t in self.texts]
         self.sent_owner = np.array([i for i, ss in enumerate(self.sents) for _ in ss], dtype=np.int64)
-        sent_tokens = [words_of(s, self.tok) for ss in self.sents for _, s in ss]
-        self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=MAX_DF if len(items) > 20 else 1.0,
-                                   dtype=np.float32)
-        self.P = self.vec.fit_transform(prov_tokens).tocsr() if items else None
-        self.S = self.vec.transform(sent_tokens).tocsr() if sent_tokens else None
-        self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_)) if items else {}
+        sent_tokens = [_words(s, self.tok) for ss in self.sents for _, s in ss]
+        self.prov_tokens = prov_tokens
+        self.P = None
+        for max_df in ((MAX_DF, 1.0) if len(items) > 20 else (1.0,)) if items else ():
+            self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=max_df, dtype=np.float32)
+            try:
+                self.P = self.vec.fit_transform(prov_tokens).tocsr()
+                break
+            except ValueError:  # every word is common (a tiny or uniform corpus): keep them all
+                continue
+        self.S = self.vec.transform(sent_tokens).tocsr() if sent_tokens and self.P is not None else None
+        self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_)) if self.P is not None else {}
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
         """(i, j) with i < j -> (provision cosine, best sentence cosine, sentence of i, sentence of j)."""
         import numpy as np
         best: dict[tuple[int, int], list] = {}
-        if not self.items:
+        if self.P is None:
             return {}
         own = np.arange(len(self.items))
         for i, cols, vals in _top_neighbours(self.P, own, self.plan_of, k):
@@ -219,10 +260,10 @@ def score(prov_cos: float, sent_cos: float) -> float:
     return max(prov_cos, SENTENCE_WEIGHT * sent_cos)
 
 
-def shared_terms(a: str, b: str, shown_b: str, index: Index, limit: int = 5) -> tuple[str, ...]:
-    """Words both texts use, rarest first, as ``shown_b`` writes them; a word inside a longer shared word
-    is left out (家庭医生签约服务 rather than 家庭医生 and 签约)."""
-    wa, wb = set(words_of(a, index.tok)), set(words_of(b, index.tok))
+def shared_terms(wa: set[str], wb: set[str], b: str, shown_b: str, index: Index, limit: int = 5) -> tuple[str, ...]:
+    """Words both sides use (``wa``, ``wb``), rarest first, as ``shown_b`` writes them (``b`` is its
+    Simplified matching text); a word inside a longer shared word is left out (家庭医生签约服务 rather than
+    家庭医生 and 签约)."""
     common = sorted(wa & wb, key=lambda w: (-index.idf.get(w, 0.0) * len(w), w))
     kept: list[str] = []
     for w in sorted(common, key=lambda w: (-len(w), w)):
@@ -257,34 +298,45 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
     items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
     index = Index(items, tuple(words))
     blocked = {frozenset(p) for p in suppress}
-    candidates: dict[str, list[Link]] = {r.id: [] for r in refs}
+    scored: dict[int, list[tuple]] = {}
     for (i, j), (pc, sc, si, sj) in sorted(index.candidates().items()):
         a, b = items[i], items[j]
         if frozenset((a.id, b.id)) in blocked:
             continue
         s = round(score(pc, sc), 3)
-        topics = set(a.provision.topics) & set(b.provision.topics)
-        if not is_match(s, topics):
+        topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
+        if not is_match(s, set(topics)):
             continue
         by_sentence = SENTENCE_WEIGHT * sc > pc and si >= 0
-        for x, y, sx, sy in ((i, j, si, sj), (j, i, sj, si)):
-            src, dst = items[x], items[y]
-            if by_sentence:
-                _, text_x = index.sentence(x, sx)
-                shown_y, text_y = index.sentence(y, sy)
-            else:
-                text_x, text_y = index.texts[x], index.texts[y]
-                shown_y = dst.provision.text
-                if dst.provision.responsibility_quote:
-                    shown_y = shown_y.replace(dst.provision.responsibility_quote, "")
-            terms = shared_terms(text_x, text_y, shown_y, index)
-            snippet = index.sentence(y, sy)[0] if si >= 0 else ""
-            candidates[src.id].append(Link(src.id, dst.id, s, tuple(sorted(topics - GENERIC_TOPICS)), terms,
-                                           snippet=snippet, strength=strength(s)))
+        scored.setdefault(i, []).append((s, j, topics, by_sentence, si, sj))
+        scored.setdefault(j, []).append((s, i, topics, by_sentence, sj, si))
+    out: dict[str, list[Link]] = {r.id: [] for r in refs}
+    for x, found in scored.items():
+        found.sort(key=lambda f: (-f[0], items[f[1]].id))
+        for s, y, topics, by_sentence, sx, sy in found[:TOP_K]:
+            out[items[x].id].append(_link(index, x, y, s, topics, by_sentence, sx, sy))
     for a_id, b_id in pins:
         a, b = by_id[a_id], by_id[b_id]
         topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics)))
         for x, y in ((a, b), (b, a)):
-            candidates[x.id] = [l for l in candidates[x.id] if l.target != y.id]
-            candidates[x.id].insert(0, Link(x.id, y.id, 1.0, topics, (), pinned=True, strength="high"))
-    return {k: sorted(v, key=lambda l: (not l.pinned, -l.score, l.target))[:TOP_K] for k, v in candidates.items()}
+            out[x.id] = [l for l in out[x.id] if l.target != y.id]
+            out[x.id].insert(0, Link(x.id, y.id, 1.0, topics, (), pinned=True, strength="high"))
+    return {k: sorted(v, key=lambda l: (not l.pinned, -l.score, l.target))[:TOP_K] for k, v in out.items()}
+
+
+def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx: int, sy: int) -> Link:
+    """The link from provision x to y: shared words of the best sentence pair (or of the whole texts)."""
+    src, dst = index.items[x], index.items[y]
+    snippet = index.sentence(y, sy)[0] if sy >= 0 else ""
+    if by_sentence:
+        text_x, text_y = index.sentence(x, sx)[1], index.sentence(y, sy)[1]
+        shown_y = snippet
+        wa, wb = set(_words(text_x, index.tok)), set(_words(text_y, index.tok))
+    else:
+        text_y = index.texts[y]
+        shown_y = dst.provision.text
+        if dst.provision.responsibility_quote:
+            shown_y = shown_y.replace(dst.provision.responsibility_quote, "")
+        wa, wb = set(index.prov_tokens[x]), set(index.prov_tokens[y])
+    terms = shared_terms(wa, wb, text_y, shown_y, index)
+    return Link(src.id, dst.id, s, topics, terms, snippet=snippet, strength=strength(s))
