@@ -165,27 +165,44 @@ def _probe(X):
     return X
 
 
+def _exact(X, rows, cols, chunk: int = 200_000):
+    """Cosine of X[rows[n]] and X[cols[n]] for every n, in bulk."""
+    import numpy as np
+    out = np.empty(len(rows), dtype=np.float32)
+    for lo in range(0, len(rows), chunk):
+        hi = lo + chunk
+        out[lo:hi] = np.asarray(X[rows[lo:hi]].multiply(X[cols[lo:hi]]).sum(axis=1)).ravel()
+    return out
+
+
 def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
     """For each row of X: its k best rows owned by another plan, found through the probe copy of X and
-    scored exactly on X. Yields (row, cols, values), best first, ties by column order (rows are in stable
-    ID order)."""
+    scored exactly on X. Returns (rows, cols, cosines), each row's best first, ties by column order (rows are
+    in stable ID order)."""
     import numpy as np
     probe = _probe(X)
     PT = probe.T.tocsr()
+    R, Cs = [], []
     for start in range(0, X.shape[0], chunk):
-        C = (probe[start:start + chunk] @ PT).tocsr()
-        for r in range(C.shape[0]):
-            lo, hi = C.indptr[r], C.indptr[r + 1]
-            cols, vals = C.indices[lo:hi], C.data[lo:hi]
-            keep = plan_of[owner[cols]] != plan_of[owner[start + r]]
-            cols, vals = cols[keep], vals[keep]
-            if not len(cols):
-                continue
-            order = np.lexsort((cols, -vals))[:2 * k]
-            cols = cols[order]
-            exact = np.asarray(X[cols].multiply(X[start + r]).sum(axis=1)).ravel()
-            order = np.lexsort((cols, -exact))[:k]
-            yield start + r, cols[order], exact[order]
+        C = (probe[start:start + chunk] @ PT).tocoo()
+        rows, cols, vals = C.row + start, C.col, C.data
+        keep = plan_of[owner[cols]] != plan_of[owner[rows]]
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols = rows[order], cols[order]
+        first = np.searchsorted(rows, rows, side="left")
+        rank = np.arange(len(rows)) - first
+        take = rank < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
+        R.append(rows[take])
+        Cs.append(cols[take])
+    rows = np.concatenate(R) if R else np.zeros(0, np.int64)
+    cols = np.concatenate(Cs) if Cs else np.zeros(0, np.int64)
+    exact = _exact(X, rows, cols)
+    order = np.lexsort((cols, -exact, rows))
+    rows, cols, exact = rows[order], cols[order], exact[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    take = rank < k
+    return rows[take], cols[take], exact[take]
 
 
 class Index:
@@ -224,19 +241,18 @@ class Index:
         if self.P is None:
             return {}
         own = np.arange(len(self.items))
-        for i, cols, vals in _top_neighbours(self.P, own, self.plan_of, k):
-            for j, v in zip(cols.tolist(), vals.tolist()):
-                key = (i, j) if i < j else (j, i)
-                best.setdefault(key, [0.0, 0.0, -1, -1])[0] = float(v)
+        rows, cols, vals = _top_neighbours(self.P, own, self.plan_of, k)
+        for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist()):
+            key = (i, j) if i < j else (j, i)
+            best.setdefault(key, [0.0, 0.0, -1, -1])[0] = float(v)
         if self.S is not None:
-            for s, cols, vals in _top_neighbours(self.S, self.sent_owner, self.plan_of, k):
-                i = int(self.sent_owner[s])
-                for t, v in zip(cols.tolist(), vals.tolist()):
-                    j = int(self.sent_owner[t])
-                    key, pair = ((i, j), (s, t)) if i < j else ((j, i), (t, s))
-                    entry = best.setdefault(key, [None, 0.0, -1, -1])
-                    if v > entry[1] or (v == entry[1] and entry[2] >= 0 and pair < (entry[2], entry[3])):
-                        entry[1], entry[2], entry[3] = float(v), pair[0], pair[1]
+            rows, cols, vals = _top_neighbours(self.S, self.sent_owner, self.plan_of, k)
+            owners_r, owners_c = self.sent_owner[rows].tolist(), self.sent_owner[cols].tolist()
+            for s, t, i, j, v in zip(rows.tolist(), cols.tolist(), owners_r, owners_c, vals.tolist()):
+                key, pair = ((i, j), (s, t)) if i < j else ((j, i), (t, s))
+                entry = best.setdefault(key, [None, 0.0, -1, -1])
+                if v > entry[1] or (v == entry[1] and entry[2] >= 0 and pair < (entry[2], entry[3])):
+                    entry[1], entry[2], entry[3] = float(v), pair[0], pair[1]
         missing = [key for key, e in best.items() if e[0] is None]
         if missing:  # provision cosine for pairs found through a sentence only
             I = np.array([a for a, _ in missing])
