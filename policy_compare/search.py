@@ -94,8 +94,9 @@ def _jieba():
     return jieba
 
 
-def user_words(corpus: Corpus, synonyms: list[list[str]] = ()) -> list[str]:
-    """Words jieba should keep whole: names from the catalogues and bodies, synonym forms; folded."""
+def user_words(corpus: Corpus) -> list[str]:
+    """Words jieba should keep whole: names from the catalogues and bodies, in both scripts (the cross-links
+    use these too, compare.related_items)."""
     words: set[str] = set()
     for v in corpus.topics:
         words.add(v.topic.name_zh)
@@ -108,16 +109,16 @@ def user_words(corpus: Corpus, synonyms: list[list[str]] = ()) -> list[str]:
         words.update(term.variants)
     for d in corpus.departments:
         words.update(d.names)
-    for plan in corpus.plans:
-        words.add(plan.city.zh)
-    for group in synonyms:
-        words.update(group)
-    return sorted({fold(w.strip()) for w in words if w and HAN.fullmatch(w.strip())})
+    words = {w.strip() for w in words if w and HAN.fullmatch(w.strip())}
+    return sorted(words | {to_simplified(w) for w in words} | {to_traditional(w) for w in words})
 
 
 def write_user_dict(corpus: Corpus, path: Path, synonyms: list[list[str]] = ()) -> Path:
-    """jieba user dictionary format: one 'word frequency' per line."""
-    path.write_text("".join(f"{w} 50000\n" for w in user_words(corpus, synonyms)), encoding="utf-8")
+    """jieba user dictionary for the index (format: one 'word frequency' per line): :func:`user_words`, city
+    names and synonym forms, folded as the index text is."""
+    words = [*user_words(corpus), *(plan.city.zh for plan in corpus.plans), *(f for g in synonyms for f in g)]
+    folded = sorted({fold(w) for w in words if HAN.fullmatch(w)})
+    path.write_text("".join(f"{w} 50000\n" for w in folded), encoding="utf-8")
     return path
 
 
