@@ -148,7 +148,7 @@ def draft(source: Path, plan_id: str) -> dict:
             target = stack[-1][1] if stack else preamble
             add_provisions(target, raw.strip(), n)
     return {
-        "id": plan_id, "city": {"zh": "TODO", "en": "TODO"}, "province": {"zh": "TODO", "en": "TODO"},
+        "id": plan_id, "city": {"zh": "TODO", "en": "TODO"}, "province": {"zh": "TODO", "en": "TODO"}, "city_id": plan_id.rsplit("-", 1)[0], "admin_level": "TODO",
         "title": "TODO", "doc_number": None, "issuer": ["TODO"], "date_written": "TODO", "date_published": None,
         "kind": "TODO", "period": {"start": 0, "end": 0}, "target_years": [], "script": "simplified",
         "source": {"file": f"sources/{source.name}", "url": None, "body_lines": [1, len(lines)]},

@@ -187,8 +187,9 @@ def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
         p = ref.provision
         if p.lead and p.targets and len(ref.section_ids) >= 2:
             raw = yaml.safe_load((data_dir / "plans" / f"{ref.plan.id}.yaml").read_text(encoding="utf-8"))
-            header = {k: raw[k] for k in ("id", "city", "province", "title", "doc_number", "issuer", "date_written",
-                                          "kind", "period", "target_years", "script") if k in raw}
+            header = {k: raw[k] for k in ("id", "city", "province", "city_id", "admin_level", "division_code", "title",
+                                          "doc_number", "issuer", "date_written", "kind", "period", "target_years",
+                                          "script") if k in raw}
             header["source"] = {k: raw["source"][k] for k in ("file", "body_lines") if k in raw["source"]}
             node, chain = {"sections": raw["sections"]}, []
             for sid in ref.section_ids:
