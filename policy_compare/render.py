@@ -22,6 +22,7 @@ from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
+from .topicpage import by_province, topic_page
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
@@ -76,11 +77,6 @@ class SourcePage:
     lines: tuple[SourceLine, ...]
     plan_page: str
     download: str
-
-
-@dataclass(frozen=True)
-class TopicPage:
-    view: TopicView
 
 
 @dataclass(frozen=True)
@@ -207,7 +203,28 @@ def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
     return "", ""
 
 
+@dataclass(frozen=True)
+class PlansPage:
+    """plans/index.md and sources/index.md: every plan, by province (the navigation links only these)."""
+    plans: tuple[Plan, ...]
+    provinces: tuple  # topicpage.Province
+    cities: int
+    stats: dict
+    prefix: str = ""
+
+
+def write_overviews(corpus: Corpus, page) -> None:
+    """The overview pages the Plans and More tabs open."""
+    groups = by_province(corpus.plans)
+    ctx = PlansPage(tuple(corpus.plans), groups, len({p.city_id for p in corpus.plans}), corpus.stats)
+    page("plans/index.md", "plans.md.j2", "data/plans/*.yaml", page=ctx)
+    page("sources/index.md", "sources.md.j2", "data/plans/*.yaml", page=ctx)
+    page("more/index.md", "more.md.j2", "templates/more.md.j2", page=ctx)
+
+
 def nav(corpus: Corpus, lang: Lang) -> list[dict]:
+    """Tabs open their overviews; plans and sources are listed on their index pages (by province), not in the
+    navigation, so no page's navigation grows with the corpus."""
     t = lang.t
     topics_nav = [{t("专题对比", "Topics"): ["topics/index.md"] + [{lang.name(v.topic): f"topics/{v.topic.id}.md"}
                                                                for v in corpus.topics]}] if corpus.topics else []
@@ -217,11 +234,12 @@ def nav(corpus: Corpus, lang: Lang) -> list[dict]:
         {t("首页", "Home"): "index.md"},
         *topics_nav,
         *indicators_nav,
-        {t("规划", "Plans"): [{lang.city(p): f"plans/{p.id}.md"} for p in corpus.plans]},
+        {t("规划", "Plans"): ["plans/index.md"]},
         {t("更多", "More"): [
+            "more/index.md",
             {t("谁来负责", "Who is responsible"): "responsible.md"},
             {t("术语表", "Glossary"): "glossary.md"},
-            {t("原文", "Sources"): [{lang.city(p): f"sources/{p.id}.md"} for p in corpus.plans]},
+            {t("原文", "Sources"): "sources/index.md"},
             {t("开放数据", "Open data"): "data.md"},
             {t("添加一份规划", "Adding a plan"): "guide.md"},
             {t("关于", "About"): "about.md"},
@@ -260,8 +278,9 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
         (docs / "sources").mkdir(parents=True, exist_ok=True)
         (docs / "sources" / f"{plan.id}.txt").write_text(corpus.sources[plan.id], encoding="utf-8")
 
+    write_overviews(corpus, page)
     for view in corpus.topics:
-        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=TopicPage(view))
+        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=topic_page(view))
     if corpus.topics:
         page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
              page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics)))
