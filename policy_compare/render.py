@@ -22,7 +22,7 @@ from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
-from .topicpage import by_province, topic_page
+from .topicpage import CITY_MATRIX_LIMIT, by_province, province_matrix, topic_page
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
@@ -53,6 +53,7 @@ class HomePage:
     timeline: Markup
     has_indicators: bool
     offline_zip: str  # link from the home page to the offline bundle
+    coverage: tuple = ()  # topicpage.province_matrix: (provinces, rows)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class SourcePage:
 class TopicsPage:
     plans: tuple[Plan, ...]
     views: tuple[TopicView, ...]
+    coverage: tuple = ()  # topicpage.province_matrix: (provinces, rows)
+    city_matrix: bool = True  # small corpora also get the topics x cities matrix
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,8 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
                     total_provisions=len(corpus.provisions),
                     total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
                     plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
-                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP)
+                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP,
+                    coverage=province_matrix(corpus.topics, corpus.plans))
     page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
     for plan in corpus.plans:
@@ -283,7 +287,8 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
         page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=topic_page(view))
     if corpus.topics:
         page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
-             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics)))
+             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics), province_matrix(corpus.topics, corpus.plans),
+                             len(corpus.plans) <= CITY_MATRIX_LIMIT))
 
     for view in corpus.indicators:
         covered = {plan.id for plan, _ in view.rows}

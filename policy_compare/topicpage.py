@@ -129,3 +129,39 @@ def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
         if new != html:
             page.write_text(new, encoding="utf-8")
     return written
+
+
+@dataclass(frozen=True)
+class ProvinceCell:
+    province: Province
+    plans: tuple[Plan, ...]   # the province's plans that address the topic
+    provisions: int
+
+    @property
+    def cities(self) -> str:
+        """The ?cities= value that opens the topic page on exactly these plans."""
+        return ",".join(p.id for p in self.plans)
+
+
+@dataclass(frozen=True)
+class ProvinceRow:
+    view: TopicView
+    cells: tuple[ProvinceCell, ...]  # one per province, in province order
+
+
+CITY_MATRIX_LIMIT = 30  # the topics x cities matrix is shown up to this many plans; beyond, topics x provinces only
+
+
+def province_matrix(views, plans) -> tuple[tuple[Province, ...], tuple[ProvinceRow, ...]]:
+    """Topics x provinces: per province, the plans addressing each topic and their provisions. Its size
+    depends on the number of provinces, not of plans."""
+    provinces = by_province(plans)
+    rows = []
+    for view in views:
+        by_plan = {c.plan.id: c for c in view.coverage}
+        cells = []
+        for g in provinces:
+            on = [by_plan[p.id] for p in g.plans if by_plan[p.id].addressed]
+            cells.append(ProvinceCell(g, tuple(c.plan for c in on), sum(len(c.provisions) for c in on)))
+        rows.append(ProvinceRow(view, tuple(cells)))
+    return provinces, tuple(rows)

@@ -107,16 +107,20 @@ def test_glossary_terms_occur_in_the_plans_and_have_both_languages(site: Path, p
 
 
 def test_home_matrix_links_every_cell_and_shows_not_addressed(site: Path, plans):
+    """Topics x provinces: each cell counts the province's provisions and opens the comparison on the
+    province's cities that address the topic."""
+    from policy_compare.topicpage import by_province
     html = (site / "index.html").read_text(encoding="utf-8")
     matrix = html.split('id="coverage"', 1)[1]
     topics = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]
     for t in topics:
-        for lp in plans:
-            n = sum(1 for p, _, _ in iter_provisions(lp.plan) if t["id"] in p.topics)
-            link = f'href="topics/{t["id"]}/#city-{lp.plan.id}"'
-            assert (link in matrix) == bool(n), (t["id"], lp.plan.id)
-            if n:
-                assert re.search(re.escape(link) + r"[^>]*>" + str(n) + r"\b", matrix), (t["id"], lp.plan.id)
+        for g in by_province([lp.plan for lp in plans]):
+            on = [p.id for p in g.plans if any(t["id"] in x.topics for x, _, _ in iter_provisions(p))]
+            n = sum(1 for p in g.plans for x, _, _ in iter_provisions(p) if t["id"] in x.topics)
+            link = f'href="topics/{t["id"]}/?cities={",".join(on)}"'
+            assert (link in matrix) == bool(on), (t["id"], g.slug)
+            if on:
+                assert re.search(re.escape(link) + r"[^>]*>" + str(n) + r"\b", matrix), (t["id"], g.slug)
     assert "未涉及" in matrix
 
 

@@ -192,3 +192,27 @@
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(stamp);
   else document.addEventListener("DOMContentLoaded", stamp);
 })();
+
+/* Tables: header cells say what they head (scope), and each data cell carries its column's name, which
+   phones show beside the value when a table is stacked into one block per row (.stack-sm). */
+(function () {
+  function setup() {
+    document.querySelectorAll(".md-typeset table").forEach(function (table) {
+      if (table.dataset.scoped) return;
+      table.dataset.scoped = "1";
+      var head = table.tHead && table.tHead.rows[0];
+      Array.prototype.forEach.call(table.querySelectorAll("th:not([scope])"), function (th) {
+        th.setAttribute("scope", th.closest("thead") || !th.parentNode.querySelector("td") ? "col" : "row");
+      });
+      if (!head) return;
+      var labels = Array.prototype.map.call(head.cells, function (c) { return c.textContent.replace("⇅", "").trim(); });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell, i) { if (labels[i]) cell.dataset.label = labels[i]; });
+        });
+      });
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
+  else document.addEventListener("DOMContentLoaded", setup);
+})();
