@@ -264,3 +264,42 @@ def test_offline_bundle_loads_a_hidden_city_from_the_file_system(browser, site, 
     link = page.locator(f".compare-col[data-plan={plan}] .pv-meta a").first.get_attribute("href")
     assert link.startswith("../plans/") and ".html#" in link  # the offline build's own links
     page.close()
+
+
+def synthetic_topic_page(plans, n: int, topic: str = "tobacco-alcohol") -> str:
+    """The topic page's Markdown for n cities (clones of the real plans in 30 provinces), with the deferred
+    columns cut out as the build does: what a first visit downloads, less the theme."""
+    from policy_compare import render
+    from policy_compare.compare import TopicCoverage, TopicView, _walk
+    from policy_compare.i18n import ZH
+    from policy_compare.model import Name, TopicCatalogue
+    from policy_compare.topicpage import topic_page
+
+    catalogue = TopicCatalogue.model_validate(yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8")))
+    coverage = []
+    for i in range(n):
+        base = plans[i % len(plans)].plan
+        plan = base.model_copy(update={"id": f"{base.city_id}{i}-{base.date_written.year}", "city_id": f"{base.city_id}{i}",
+                                       "city": Name(zh=f"{base.city.zh}{i}", en=f"{base.city.en}{i}"),
+                                       "province": Name(zh=f"省{i % 30}", en=f"Province {i % 30}")})
+        refs: list = []
+        _walk(plan, plan.sections, (), (), refs)
+        on = tuple(r for r in refs if topic in r.provision.topics)
+        coverage.append(TopicCoverage(plan, on, sum(len(r.provision.targets) for r in on)))
+    view = TopicView(next(t for t in catalogue.topics if t.id == topic), tuple(coverage))
+    env = render.environment()
+    env.globals.update(ZH.globals())
+    env.globals.update(heading_level=render.heading_level, text_lang=render.text_lang,
+                       topic_names={t.id: t.name_zh for t in catalogue.topics}, indicator_names={})
+    text = env.get_template("topic.md.j2").render(page=topic_page(view))
+    return re.sub(r'<section (?=[^>]*data-defer="1").*?</section>', "", text, flags=re.S)
+
+
+def test_topic_page_weight_stays_flat_at_300_cities(plans):
+    """At 300 cities the first visit of a topic page stays far below 150 KB gzip: each further city costs
+    its picker entry and an empty placeholder, not its provisions."""
+    import gzip
+    small, large = (len(gzip.compress(synthetic_topic_page(plans, n).encode())) for n in (30, 300))
+    per_city = (large - small) / 270
+    assert per_city < 100, per_city  # measured: about 20 bytes
+    assert large < 40_000, large  # measured: about 9.4 KB; the theme adds about 15 KB gzip
