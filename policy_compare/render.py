@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .chart import line_chart, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
-from .filters import FILTERS
+from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
 from .topicpage import CITY_MATRIX_LIMIT, by_province, province_matrix, topic_page
@@ -30,8 +30,10 @@ TEMPLATES = ROOT / "templates"
 
 
 def environment() -> Environment:
+    # finalize: every value a template prints that is not Markup (a label from t(), a rendered fragment)
+    # is data and is escaped for Markdown and HTML alike (filters.md), whatever the context.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
     env.filters.update(FILTERS)
     return env
 
@@ -132,8 +134,8 @@ def source_lines(plan: Plan, text: str) -> tuple[SourceLine, ...]:
     return tuple(rows)
 
 
-def heading_level(depth: int) -> str:
-    return "#" * min(depth + 2, 6)
+def heading_level(depth: int) -> Markup:
+    return Markup("#" * min(depth + 2, 6))
 
 
 class Writer:
@@ -225,7 +227,26 @@ def write_overviews(corpus: Corpus, page) -> None:
     page("more/index.md", "more.md.j2", "templates/more.md.j2", page=ctx)
 
 
+def escape_nav(items: list) -> list:
+    """MkDocs and Material print navigation titles as raw HTML (the theme does not autoescape, and the
+    page <title> uses ``striptags``, which would undo one escaping): titles come from data, so they are
+    HTML-escaped here, and the <title> override in templates/overrides/main.html prints them as they are."""
+    import html
+
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append({html.escape(str(k), quote=True): escape_nav(v) if isinstance(v, list) else v for k, v in item.items()})
+        else:
+            out.append(item)
+    return out
+
+
 def nav(corpus: Corpus, lang: Lang) -> list[dict]:
+    return escape_nav(_nav(corpus, lang))
+
+
+def _nav(corpus: Corpus, lang: Lang) -> list[dict]:
     """Tabs open their overviews; plans and sources are listed on their index pages (by province), not in the
     navigation, so no page's navigation grows with the corpus."""
     t = lang.t

@@ -44,8 +44,12 @@
       if (!col.dataset.src || col.dataset.loading) return;
       col.dataset.loading = "1";
       col.setAttribute("aria-busy", "true");
-      col.innerHTML = '<h2 class="compare-city">' + (names[col.dataset.plan] || col.dataset.plan) + '</h2><p class="col-loading">' +
-        (en ? "Loading…" : "正在加载…") + "</p>";
+      var h = document.createElement("h2"), note = document.createElement("p");
+      h.className = "compare-city";
+      h.textContent = names[col.dataset.plan] || col.dataset.plan;  // a city name is data: text, never markup
+      note.className = "col-loading";
+      note.textContent = en ? "Loading…" : "正在加载…";
+      col.replaceChildren(h, note);
       var s = document.createElement("script");
       s.src = col.dataset.src;
       s.onerror = function () {
