@@ -10,7 +10,7 @@ Steps:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -311,14 +311,17 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
              page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics), province_matrix(corpus.topics, corpus.plans),
                              len(corpus.plans) <= CITY_MATRIX_LIMIT))
 
+    grouped = tuple(p for g in by_province(corpus.plans) for p in g.plans)  # indicator views: a province's cities together
+    rank = {p.id: i for i, p in enumerate(grouped)}
     for view in corpus.indicators:
         covered = {plan.id for plan, _ in view.rows}
+        by_prov = replace(view, rows=tuple(sorted(view.rows, key=lambda row: rank[row[0].id])))
         page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered)), chart=line_chart(view, lang))
+             page=IndicatorPage(by_prov, tuple(p for p in grouped if p.id not in covered)), chart=line_chart(view, lang))
     if corpus.indicators:
-        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
+        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in grouped)) for v in corpus.indicators)
         page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorsPage(tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id)))
+             page=IndicatorsPage(grouped, rows, tuple(t for t in corpus.targets if not t.indicator_id)))
 
     used = {row.group.id: {} for r in corpus.responsibility for row in r.rows}
     for r in corpus.responsibility:

@@ -101,7 +101,7 @@ def test_english_pages_have_english_labels_and_original_chinese_provisions(brows
     assert "Showing 3 cities side by side" in page.locator(".city-status").inner_text()
     assert "Choose cities (by province)" in page.locator(".city-picker summary").inner_text()
     ordos = page.locator(".compare-col[data-plan=ordos-2020]")
-    assert ordos.locator("h2").inner_text().startswith("Ordos 2020")
+    assert ordos.locator(".compare-city[role=heading]").inner_text().startswith("Ordos 2020")
     assert ordos.locator(".pv-text[lang=zh-Hans]").first.inner_text().strip() != ""
     nav = page.locator(".md-tabs").inner_text()
     for label in ("Home", "Topics", "Indicators", "Plans"):

@@ -44,8 +44,10 @@
       if (!col.dataset.src || col.dataset.loading) return;
       col.dataset.loading = "1";
       col.setAttribute("aria-busy", "true");
-      var h = document.createElement("h2"), note = document.createElement("p");
+      var h = document.createElement("p"), note = document.createElement("p");
       h.className = "compare-city";
+      h.setAttribute("role", "heading");
+      h.setAttribute("aria-level", "2");
       h.textContent = names[col.dataset.plan] || col.dataset.plan;  // a city name is data: text, never markup
       note.className = "col-loading";
       note.textContent = en ? "Loading…" : "正在加载…";
