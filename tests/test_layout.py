@@ -119,6 +119,11 @@ def test_phone_stacks_and_folds_the_cities(browser, server):
     assert cols.nth(1).locator(".provision").first.is_visible()
     button = page.locator(".col-toggle").first.bounding_box()
     assert button["width"] >= 24 and button["height"] >= 24
+    plan = hidden_city(page)  # a city the reader brings in opens unfolded
+    page.locator(".city-picker summary").click()
+    page.locator(f".picker-group input[value={plan}]").check()
+    page.locator(f".compare-col[data-plan={plan}] .provision").first.wait_for()
+    assert not page.locator(f".compare-col[data-plan={plan}]").evaluate("e => e.classList.contains('is-folded')")
     page.close()
 
 

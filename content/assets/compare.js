@@ -39,6 +39,7 @@
     var hash = decodeURIComponent(location.hash.slice(1));
     var hashPlan = hash.indexOf("city-") === 0 ? hash.slice(5) : hash.split("--")[0];
     if (known.indexOf(hashPlan) >= 0 && chosen.indexOf(hashPlan) < 0) chosen.push(hashPlan);
+    var first = chosen.slice();
 
     function load(col) {
       if (!col.dataset.src || col.dataset.loading) return;
@@ -76,7 +77,8 @@
       b.setAttribute("aria-label", (en ? "Fold or unfold " : "折叠/展开 ") + (names[col.dataset.plan] || ""));
       b.addEventListener("click", function () { fold(col, !col.classList.contains("is-folded")); });
       h.appendChild(b);
-      if (narrow() && chosen.indexOf(col.dataset.plan) > 0 && !(hashPlan === col.dataset.plan)) fold(col, true);
+      // phones open on the first city; the others fold to their heading (a city the reader adds later opens)
+      if (narrow() && first.indexOf(col.dataset.plan) > 0 && hashPlan !== col.dataset.plan) fold(col, true);
     }
     function fold(col, folded) {
       col.classList.toggle("is-folded", folded);
