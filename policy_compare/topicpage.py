@@ -107,10 +107,8 @@ def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
     (``topics/<id>.html``), the fragments go to ``topics/<id>/<plan>.js`` as well."""
     written = 0
     topics = site_dir / "topics"
-    pages = topics.glob("*/index.html") if directory_urls else topics.glob("*.html")
+    pages = topics.glob("*/index.html") if directory_urls else (p for p in topics.glob("*.html") if p.stem != "index")
     for page in pages:
-        if page.name == "index.html" and page.parent == topics or page.stem == "index" and not directory_urls:
-            continue
         folder = page.parent if directory_urls else page.with_suffix("")
         prefix = "" if directory_urls else folder.name + "/"
         html = page.read_text(encoding="utf-8")

@@ -308,3 +308,22 @@ def test_topic_page_weight_stays_flat_at_300_cities(plans):
     per_city = (large - small) / 270
     assert per_city < 100, per_city  # measured: about 20 bytes
     assert large < 40_000, large  # measured: about 9.4 KB; the theme adds about 15 KB gzip
+
+
+def test_plans_of_one_city_must_name_the_same_city_and_province(plans):
+    from dataclasses import replace
+
+    from policy_compare.model import Name
+    from policy_compare.topicpage import by_province
+    from policy_compare.validate import cross_city_identity
+
+    assert cross_city_identity(plans) == []
+    ordos = next(lp for lp in plans if lp.plan.id == "ordos-2020")
+    later = replace(ordos, plan=ordos.plan.model_copy(update={"id": "ordos-2025", "province": Name(zh="陕西省", en="Shaanxi")}))
+    problems = cross_city_identity([ordos, later])
+    assert [(p.code, p.file) for p in problems] == [("city_mismatch", ordos.doc.display)]
+    assert "'陕西省' differs from '内蒙古自治区'" in problems[0].message and "city_id 'ordos'" in problems[0].message
+    # successive plans of one city sit together in their province
+    groups = by_province([lp.plan for lp in plans])
+    assert [g.name.en for g in groups] == ["Inner Mongolia", "Heilongjiang", "Jiangsu", "Zhejiang"]  # division-code order
+    assert [p.city_id for p in next(g for g in groups if g.name.en == "Zhejiang").plans] == ["quzhou", "lishui"]
