@@ -7,7 +7,6 @@ succeeded, so a failed build leaves the previous ``site/`` as it was.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from .i18n import LANGS
@@ -62,8 +61,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     corpus = compare.build_corpus(plans, data_dir, catalogue)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
-        tmp = Path(tmp)
+    with sitebuild.build_dir(out_dir) as tmp, sitebuild.fixed_build_date():
         site = tmp / "site"
         words = search.write_user_dict(corpus, tmp / "jieba_user_dict.txt")
         search.load_user_dict(words)
