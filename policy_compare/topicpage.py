@@ -59,8 +59,9 @@ def search_key(plan: Plan) -> str:
     """What the picker's search box matches: city and province in both scripts and in English."""
     from .links import to_simplified, to_traditional
     words = (plan.city.zh, plan.province.zh)
-    return " ".join({*words, *map(to_simplified, words), *map(to_traditional, words),
-                     plan.city.en.lower(), plan.province.en.lower(), plan.city_id})
+    keys = (*words, *map(to_simplified, words), *map(to_traditional, words), plan.city.en.lower(),
+            plan.province.en.lower(), plan.city_id)
+    return " ".join(dict.fromkeys(keys))  # ordered: the page is byte-identical from build to build
 
 
 @dataclass(frozen=True)
