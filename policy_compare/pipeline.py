@@ -63,8 +63,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with sitebuild.build_dir(out_dir) as tmp, sitebuild.fixed_build_date():
         site = tmp / "site"
-        words = search.write_user_dict(corpus, tmp / "jieba_user_dict.txt")
-        search.load_user_dict(words)
+        synonyms = search.prepare(corpus, data_dir, tmp)  # checks data/synonyms.yaml, loads jieba's user dictionary
         # Chinese at the root first (MkDocs cleans its output folder), then en/; then the same again as the
         # offline bundle (file:// URLs, search index inlined), zipped into the site.
         offline = tmp / "offline"
@@ -73,9 +72,8 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
             nav = render_language(corpus, docs, lang, data_dir)
             config = config_file(lang)
             for out, is_offline in ((site, False), (offline, True)):
-                sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, words, offline=is_offline)
-                search.add_provisions(out / lang.prefix, corpus, lang, directory_urls=not is_offline)
-                search.patch_worker(out / lang.prefix)
+                sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, offline=is_offline)
+                search.write_index(out / lang.prefix, corpus, lang, synonyms, directory_urls=not is_offline)
                 topicpage.split_fragments(out / lang.prefix, directory_urls=not is_offline)
         sitebuild.zip_folder(offline, site / render.OFFLINE_ZIP, "policy-compare")
         sitebuild.swap(site, out_dir)
