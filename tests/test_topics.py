@@ -44,7 +44,7 @@ def test_untagged_provisions_and_unknown_topics_are_refused(plans):
 def fragment_ids(folder: Path) -> set[str]:
     """Provision anchors in the topic page's on-demand city fragments (topics/<id>/<plan>.js)."""
     import re
-    return {m for f in folder.glob("*.js") for m in re.findall(r'class=\\"provision\\" id=\\"([^\\"]+--[^\\"]+)\\"',
+    return {m for f in folder.glob("*.js") for m in re.findall(r'\bid=\\"([^\\"]+--[^\\"]+)\\"',
                                                                f.read_text(encoding="utf-8"))}
 
 
