@@ -47,6 +47,8 @@ def main() -> int:
                 continue
             for a, b in itertools.combinations(plans, 2):
                 page.goto(f"{base}topics/{t['id']}/?cities={a},{b}", wait_until="networkidle")
+                page.wait_for_function("(c => c && c.dataset.chosen === '2' && !document.querySelector("
+                                       "'.compare-col[aria-busy]'))(document.querySelector('.compare'))")
                 n = len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4")))
                 counts[n] += 1
                 if n > 2:

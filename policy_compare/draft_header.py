@@ -168,11 +168,13 @@ def read_header(lines, meta, body, skip, title_no, targets_years, plan_id, revie
     end = max([e for e in [end, *targets_years] if e] or [start])
     city = re.search(r"([\u4e00-\u9fff]{2,6}?)[市州盟县縣区區]", (issuer[0] if issuer[0] != PLACEHOLDER else "") + title)
     review.append("city.en and province: give the English city name and the province (placeholders 待核 / To be confirmed)")
+    review.append("city_id and admin_level: drafted from the plan ID and as a prefecture-level city; confirm both")
     if not city:
         review.append("city.zh: not found in the issuer or title")
     return {
         "id": plan_id, "city": {"zh": city.group(1) if city else PLACEHOLDER, "en": "To be confirmed"},
-        "province": {"zh": PLACEHOLDER, "en": "To be confirmed"}, "title": title, "doc_number": doc_number,
+        "province": {"zh": PLACEHOLDER, "en": "To be confirmed"},
+        "city_id": plan_id.rsplit("-", 1)[0], "admin_level": "prefecture", "title": title, "doc_number": doc_number,
         "issuer": issuer, "date_written": written, "date_published": published, "kind": kind,
         "period": {"start": min(start, end), "end": end}, "target_years": [],
     }

@@ -51,6 +51,11 @@ TERMS: dict[str, tuple[str, str]] = {
     # scripts
     "traditional": ("繁体", "Traditional Chinese"),
     "simplified": ("简体", "Simplified Chinese"),
+    # administrative level of a plan's government
+    "province": ("省级", "province-level"),
+    "prefecture": ("地级市", "prefecture-level city"),
+    "county": ("县级", "county-level"),
+    "district": ("市辖区", "district"),
     # indicator direction
     "higher": ("越高越好", "higher is better"),
     "lower": ("越低越好", "lower is better"),

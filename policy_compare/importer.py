@@ -308,7 +308,7 @@ def draft(src: SourceText, plan_id: str, data_dir: Path, source_file: str) -> Dr
     plan["review"] = list(dict.fromkeys(review))  # one item once
     return Draft(plan, src.text, src, departments, marks)
 
-ORDER = ["id", "city", "province", "title", "doc_number", "issuer", "date_written", "date_published", "kind", "period",
+ORDER = ["id", "city", "province", "city_id", "admin_level", "title", "doc_number", "issuer", "date_written", "date_published", "kind", "period",
          "target_years", "script", "review", "source", "defects", "sections"]
 
 

@@ -187,6 +187,10 @@ class Plan(Strict):
     id: str = Field(pattern=ID_PATTERN, description="Plan ID: city and year, e.g. 'ordos-2020'. Must equal the file name.")
     city: Name = Field(description="City name.")
     province: Name = Field(description="Province or autonomous region.")
+    city_id: str = Field(pattern=ID_PATTERN, description="Stable ID of the city, the same for every plan of one city (e.g. 'ordos'), so that successive plans of one city can be compared.")
+    admin_level: Literal["province", "prefecture", "county", "district"] = Field(
+        description="Administrative level of the issuing government: province (省级), prefecture (地级市、自治州、盟), county (县、县级市、旗), district (市辖区).")
+    division_code: Optional[str] = Field(None, pattern=r"^\d{6}$", description="Administrative division code (GB/T 2260, 行政区划代码) of the city, six digits, e.g. '150600' for Ordos; its first two digits identify the province.")
     title: str = Field(description="Document title, verbatim.")
     doc_number: Optional[str] = Field(None, description="Document number (文号), verbatim, e.g. '鄂府办发〔2020〕33号'.")
     index_number: Optional[str] = Field(None, description="Index number (索引号) of the government information-disclosure catalogue, verbatim, where the page gives it.")

@@ -56,7 +56,7 @@ def render_language(corpus, docs: Path, lang, data_dir: Path) -> list:
 
 def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
-    from . import compare, render, search, sitebuild
+    from . import compare, render, search, sitebuild, topicpage
 
     plans, warnings, catalogue = _checked(data_dir, strict)
     corpus = compare.build_corpus(plans, data_dir, catalogue)
@@ -75,6 +75,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
             for out, is_offline in ((site, False), (offline, True)):
                 sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, offline=is_offline)
                 search.write_index(out / lang.prefix, corpus, lang, synonyms, directory_urls=not is_offline)
+                topicpage.split_fragments(out / lang.prefix, directory_urls=not is_offline)
         sitebuild.zip_folder(offline, site / render.OFFLINE_ZIP, "policy-compare")
         sitebuild.swap(site, out_dir)
     return warnings

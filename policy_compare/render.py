@@ -10,7 +10,7 @@ Steps:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -22,6 +22,7 @@ from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
+from .topicpage import CITY_MATRIX_LIMIT, by_province, province_matrix, topic_page
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
@@ -54,6 +55,7 @@ class HomePage:
     timeline: Markup
     has_indicators: bool
     offline_zip: str  # link from the home page to the offline bundle
+    coverage: tuple = ()  # topicpage.province_matrix: (provinces, rows)
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,11 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
-class TopicPage:
-    view: TopicView
-
-
-@dataclass(frozen=True)
 class TopicsPage:
     plans: tuple[Plan, ...]
     views: tuple[TopicView, ...]
+    coverage: tuple = ()  # topicpage.province_matrix: (provinces, rows)
+    city_matrix: bool = True  # small corpora also get the topics x cities matrix
 
 
 @dataclass(frozen=True)
@@ -214,8 +213,9 @@ def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
         p = ref.provision
         if p.lead and p.targets and len(ref.section_ids) >= 2:
             raw = yaml.safe_load((data_dir / "plans" / f"{ref.plan.id}.yaml").read_text(encoding="utf-8"))
-            header = {k: raw[k] for k in ("id", "city", "province", "title", "doc_number", "issuer", "date_written",
-                                          "kind", "period", "target_years", "script") if k in raw}
+            header = {k: raw[k] for k in ("id", "city", "province", "city_id", "admin_level", "division_code", "title",
+                                          "doc_number", "issuer", "date_written", "kind", "period", "target_years",
+                                          "script") if k in raw}
             header["source"] = {k: raw["source"][k] for k in ("file", "body_lines") if k in raw["source"]}
             node, chain = {"sections": raw["sections"]}, []
             for sid in ref.section_ids:
@@ -257,6 +257,25 @@ def glosses(corpus: Corpus) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class PlansPage:
+    """plans/index.md and sources/index.md: every plan, by province (the navigation links only these)."""
+    plans: tuple[Plan, ...]
+    provinces: tuple  # topicpage.Province
+    cities: int
+    stats: dict
+    prefix: str = ""
+
+
+def write_overviews(corpus: Corpus, page) -> None:
+    """The overview pages the Plans and More tabs open."""
+    groups = by_province(corpus.plans)
+    ctx = PlansPage(tuple(corpus.plans), groups, len({p.city_id for p in corpus.plans}), corpus.stats)
+    page("plans/index.md", "plans.md.j2", "data/plans/*.yaml", page=ctx)
+    page("sources/index.md", "sources.md.j2", "data/plans/*.yaml", page=ctx)
+    page("more/index.md", "more.md.j2", "templates/more.md.j2", page=ctx)
+
+
 def escape_nav(items: list) -> list:
     """MkDocs and Material print navigation titles as raw HTML (the theme does not autoescape, and the
     page <title> uses ``striptags``, which would undo one escaping): titles come from data, so they are
@@ -277,6 +296,8 @@ def nav(corpus: Corpus, lang: Lang) -> list[dict]:
 
 
 def _nav(corpus: Corpus, lang: Lang) -> list[dict]:
+    """Tabs open their overviews; plans and sources are listed on their index pages (by province), not in the
+    navigation, so no page's navigation grows with the corpus."""
     t = lang.t
     topics_nav = [{t("专题对比", "Topics"): ["topics/index.md"] + [{lang.name(v.topic): f"topics/{v.topic.id}.md"}
                                                                for v in corpus.topics]}] if corpus.topics else []
@@ -286,11 +307,12 @@ def _nav(corpus: Corpus, lang: Lang) -> list[dict]:
         {t("首页", "Home"): "index.md"},
         *topics_nav,
         *indicators_nav,
-        {t("规划", "Plans"): [{lang.city(p): f"plans/{p.id}.md"} for p in corpus.plans]},
+        {t("规划", "Plans"): ["plans/index.md"]},
         {t("更多", "Data and guides"): [
+            "more/index.md",
             {t("谁来负责", "Who is responsible"): "responsible.md"},
             {t("术语表", "Glossary"): "glossary.md"},
-            {t("原文", "Sources"): [{lang.city(p): f"sources/{p.id}.md"} for p in corpus.plans]},
+            {t("原文", "Sources"): "sources/index.md"},
             {t("开放数据", "Open data"): "data.md"},
             {t("添加一份规划", "Adding a plan"): "guide.md"},
             {t("关于", "About"): "about.md"},
@@ -318,7 +340,8 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
                     total_provisions=len(corpus.provisions),
                     total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
                     plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
-                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP)
+                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP,
+                    coverage=province_matrix(corpus.topics, corpus.plans))
     page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
     for plan in corpus.plans:
@@ -330,23 +353,28 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = RO
         (docs / "sources").mkdir(parents=True, exist_ok=True)
         (docs / "sources" / f"{plan.id}.txt").write_text(corpus.sources[plan.id], encoding="utf-8")
 
+    write_overviews(corpus, page)
     for view in corpus.topics:
-        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=TopicPage(view))
+        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=topic_page(view))
     if corpus.topics:
         page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
-             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics)))
+             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics), province_matrix(corpus.topics, corpus.plans),
+                             len(corpus.plans) <= CITY_MATRIX_LIMIT))
 
+    grouped = tuple(p for g in by_province(corpus.plans) for p in g.plans)  # indicator views: a province's cities together
+    rank = {p.id: i for i, p in enumerate(grouped)}
     for view in corpus.indicators:
         covered = {plan.id for plan, _ in view.rows}
-        missing = tuple(p for p in corpus.plans if p.id not in covered)
+        by_prov = replace(view, rows=tuple(sorted(view.rows, key=lambda row: rank[row[0].id])))
+        missing = tuple(p for p in grouped if p.id not in covered)
         page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorPage(view, tuple(p for p in missing if not unpublished(p)),
-                                tuple(p for p in missing if unpublished(p)), merged_rows(view)),
+             page=IndicatorPage(by_prov, tuple(p for p in missing if not unpublished(p)),
+                                tuple(p for p in missing if unpublished(p)), merged_rows(by_prov)),
              chart=line_chart(view, lang))
     if corpus.indicators:
-        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
+        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in grouped)) for v in corpus.indicators)
         page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorsPage(tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id)))
+             page=IndicatorsPage(grouped, rows, tuple(t for t in corpus.targets if not t.indicator_id)))
 
     used = {row.group.id: {} for r in corpus.responsibility for row in r.rows}
     for r in corpus.responsibility:

@@ -380,7 +380,21 @@ def cross_tagged(plans: list[LoadedPlan], topics: set[str]) -> list[Problem]:
             for lp in plans for prov, loc, _ in iter_provisions(lp.plan) if not prov.topics]
 
 
-CROSS_RULES = [cross_unique_plan_ids]
+def cross_city_identity(plans: list[LoadedPlan]) -> list[Problem]:
+    """Plans that share a city_id name the same city in the same province (one city, successive plans)."""
+    seen: dict[str, LoadedPlan] = {}
+    problems = []
+    for lp in plans:
+        first = seen.setdefault(lp.plan.city_id, lp)
+        for key in ("city", "province"):
+            if getattr(lp.plan, key) != getattr(first.plan, key):
+                problems.append(lp.problem((key,), "city_mismatch",
+                                           f"'{getattr(lp.plan, key).zh}' differs from '{getattr(first.plan, key).zh}' in "
+                                           f"{first.doc.display}, which has the same city_id '{lp.plan.city_id}'"))
+    return problems
+
+
+CROSS_RULES = [cross_unique_plan_ids, cross_city_identity]
 TOPIC_RULES = [cross_known_topics, cross_known_target_topics, cross_tagged]
 
 

@@ -100,6 +100,7 @@ def test_city_selection_survives_in_the_url(browser, server):
     page, _ = visit(browser, server + "topics/tobacco-alcohol/?cities=ordos-2020,lishui-2021")
     visible = page.locator(".compare-col:visible")
     assert sorted(visible.evaluate_all("els => els.map(e => e.dataset.plan)")) == ["lishui-2021", "ordos-2020"]
+    page.locator(".city-picker summary").click()
     page.locator(".city-picker input[value=quzhou-2020]").check()
     from urllib.parse import parse_qs
     shared = parse_qs(urlsplit(page.url).query)["cities"][0].split(",")

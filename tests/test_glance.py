@@ -107,6 +107,9 @@ def test_glossary_terms_occur_in_the_plans_and_have_both_languages(site: Path, p
 
 
 def test_home_matrix_links_every_cell_and_shows_not_addressed(site: Path, plans):
+    """Topics x provinces: each cell counts the province's provisions and opens the comparison on the
+    province's cities that address the topic."""
+    from policy_compare.topicpage import by_province
     html = (site / "index.html").read_text(encoding="utf-8")
     matrix = html.split('id="coverage"', 1)[1]
     topics = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]
@@ -114,14 +117,18 @@ def test_home_matrix_links_every_cell_and_shows_not_addressed(site: Path, plans)
     rows = list(csv.DictReader((site / "data" / "targets.csv").read_text(encoding="utf-8-sig").splitlines()))
     for t in topics:
         holders = {r["provision_id"] for r in rows if t["id"] in r["topics"].split(";")}
-        for lp in plans:
+
+        def count(plan) -> int:
             # a provision tagged with the topic, or holding a target of it (a table shows only its rows of the topic)
-            n = sum(1 for p, _, _ in iter_provisions(lp.plan)
-                    if f"{lp.plan.id}.{p.id}" in holders or (t["id"] in p.topics and not (p.table and p.targets)))
-            link = f'href="topics/{t["id"]}/#city-{lp.plan.id}"'
-            assert (link in matrix) == bool(n), (t["id"], lp.plan.id)
-            if n:
-                assert re.search(re.escape(link) + r"[^>]*>" + str(n) + r"\b", matrix), (t["id"], lp.plan.id)
+            return sum(1 for p, _, _ in iter_provisions(plan)
+                       if f"{plan.id}.{p.id}" in holders or (t["id"] in p.topics and not (p.table and p.targets)))
+        for g in by_province([lp.plan for lp in plans]):
+            on = [p.id for p in g.plans if count(p)]
+            n = sum(count(p) for p in g.plans)
+            link = f'href="topics/{t["id"]}/?cities={",".join(on)}"'
+            assert (link in matrix) == bool(on), (t["id"], g.slug)
+            if on:
+                assert re.search(re.escape(link) + r"[^>]*>" + str(n) + r"\b", matrix), (t["id"], g.slug)
     assert "未涉及" in matrix
 
 

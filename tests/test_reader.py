@@ -38,9 +38,10 @@ def test_language_switch_lands_on_the_same_page(browser, server, path):
 def test_english_pages_have_english_labels_and_original_chinese_provisions(browser, server):
     page, _ = visit(browser, server + "en/topics/tobacco-alcohol/")
     assert page.locator("h1").inner_text().startswith("Tobacco and alcohol control")
-    assert "Compare side by side" in page.locator(".city-picker").inner_text()
+    assert "Showing 3 cities side by side" in page.locator(".city-status").inner_text()
+    assert "Choose cities (by province)" in page.locator(".city-picker summary").inner_text()
     ordos = page.locator(".compare-col[data-plan=ordos-2020]")
-    assert ordos.locator("h2").inner_text().startswith("Ordos 2020")
+    assert ordos.locator(".compare-city[role=heading]").inner_text().startswith("Ordos 2020")
     assert ordos.locator(".pv-text[lang=zh-Hans]").first.inner_text().strip() != ""
     nav = page.locator(".md-tabs").inner_text()
     for label in ("Home", "Topics", "Indicators", "Plans"):
@@ -94,25 +95,23 @@ def test_phone_width_shows_pages_without_horizontal_scrolling(browser, server, p
     page.close()
 
 
-def test_print_hides_navigation_and_keeps_every_city(browser, server, plans):
+def test_print_hides_navigation_and_prints_the_shown_cities(browser, server, plans):
     page, _ = visit(browser, server + "topics/tobacco-alcohol/")
+    shown = page.locator(".compare-col:visible").evaluate_all("els => els.map(e => e.dataset.plan)")
     page.emulate_media(media="print")
-    for chrome in (".md-header", ".md-sidebar--primary", ".md-tabs", ".md-footer", ".city-picker"):
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-tabs", ".md-footer", ".city-bar"):
         assert not page.locator(chrome).first.is_visible(), chrome
-    cols = page.locator(".compare-col")
-    assert cols.count() == len(plans)
-    for i in range(cols.count()):
-        assert cols.nth(i).is_visible()
-    for lp in plans:  # every provision of every city is printed
-        for text in page.locator(f".compare-col[data-plan={lp.plan.id}] .pv-text").all_inner_texts():
+    assert page.locator(".compare-col:visible").evaluate_all("els => els.map(e => e.dataset.plan)") == shown
+    by_plan = {lp.plan.id: lp.plan for lp in plans}
+    for plan in shown:  # every provision of every printed city, its document named in its summary box
+        col = page.locator(f".compare-col[data-plan={plan}]")
+        for text in col.locator(".pv-text").all_inner_texts():
             assert text.strip()
+        assert by_plan[plan].title in col.locator(".col-summary").inner_text()
     citation = page.locator(".print-citation")
     assert citation.is_visible() and "/topics/tobacco-alcohol/" in citation.inner_text()
-    sources = page.locator(".print-sources")
-    assert sources.is_visible()
-    for lp in plans:  # each printed city names its document
-        assert lp.plan.title in sources.inner_text()
-    assert page.locator(".compare-col .pv-meta").first.is_visible()  # and each provision its source line
+    assert page.locator(".compare-col .pv-path").first.is_visible()  # and where each provision stands, with its line
+    assert "行" in page.locator(".compare-col .pv-path").first.inner_text()
     page.close()
 
 
