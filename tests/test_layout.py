@@ -188,7 +188,7 @@ def test_tables_at_phone_width_clip_no_value(browser, server, path):
 
 
 def test_tabs_open_their_overviews(browser, server, plans):
-    for prefix, plans_tab, more_tab in (("", "规划", "更多"), ("en/", "Plans", "More")):
+    for prefix, plans_tab, more_tab in (("", "规划", "更多"), ("en/", "Plans", "Data and guides")):
         page, _ = visit(browser, server + prefix)
         page.locator(".md-tabs__link", has_text=plans_tab).click()
         page.wait_for_load_state("networkidle")

@@ -155,15 +155,15 @@ def test_topic_pages_show_only_their_own_table_rows(site: Path):
     col = col[:col.index("</section>")]
     assert "吸烟率" in col and "婴儿死亡率" not in col and "人均预期寿命" not in col
     assert "此表仅列出与本专题相关的" in col
-    strip = html[html.index('class="coverage-strip"'):]
-    jiamusi = re.search(r"佳木斯 2024</span><span class=\"cov-n\">([^<]*)<", strip).group(1)
+    jiamusi = re.search(r'<p class="col-summary">([^<]*) · <span', col).group(1)
     assert jiamusi == "2 条 · 1 个目标 · 1 个基线", jiamusi
 
 
-def test_home_matrix_counts_baselines_apart(site: Path):
-    html = (site / "index.html").read_text(encoding="utf-8")
+def test_city_matrix_counts_baselines_apart(site: Path):
+    """The topics x cities matrix (the home page shows topics x provinces, which counts provisions only)."""
+    html = (site / "topics" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"目标 \d+ · 基线 \d+", html)
-    en = (site / "en" / "index.html").read_text(encoding="utf-8")
+    en = (site / "en" / "topics" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"\d+ targets? · \d+ baselines?", en)
 
 
