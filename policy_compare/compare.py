@@ -15,7 +15,9 @@ import re
 
 from .model import (Department, Glossary, Indicator, IndicatorCatalogue, Plan, Provision, Section, Target, Topic,
                     TopicCatalogue)
-from .validate import Catalogues, LoadedPlan, iter_sections
+from . import routes
+from .catalogue import Catalogues
+from .validate import LoadedPlan, iter_sections
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class ProvisionRef:
 
     @property
     def url(self) -> str:
-        return f"{plan_url(self.plan)}#{self.anchor}"
+        return routes.url("plan", self.plan.id, self.anchor)
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,11 @@ class Corpus:
     responsibility: list["Responsibility"] = field(default_factory=list)  # one per plan, in plan order
     glossary: Glossary = field(default_factory=Glossary)
 
+    by_plan: dict[str, list[ProvisionRef]] = field(default_factory=dict)  # plan id -> its provisions, in order
+    responsibility_totals: "ResponsibilityTotals | None" = None
+
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
-        return [p for p in self.provisions if p.plan.id == plan_id]
-
-
-def plan_url(plan: Plan) -> str:
-    """Site-relative URL of a plan page (directory URLs)."""
-    return f"plans/{plan.id}/"
-
-
-def source_url(plan: Plan) -> str:
-    return f"sources/{plan.id}/"
+        return self.by_plan.get(plan_id, [])
 
 
 def _walk(plan: Plan, sections: list[Section], path: tuple, ids: tuple, out: list[ProvisionRef]) -> None:
@@ -187,34 +183,33 @@ class IndicatorView:
         return len(self.rows)
 
 
-def indicator_url(indicator: Indicator) -> str:
-    return f"indicators/{indicator.id}/"
-
-
 def indicator_views(corpus: "Corpus", catalogue: IndicatorCatalogue) -> list[IndicatorView]:
+    """Per indicator, each plan's targets for it by year. One pass groups the targets by (indicator, plan);
+    the cost grows with the number of targets, not with indicators × plans."""
+    grouped: dict[str, dict[str, list[TargetRef]]] = {}
+    for t in corpus.targets:
+        if t.indicator_id:
+            grouped.setdefault(t.indicator_id, {}).setdefault(t.ref.plan.id, []).append(t)
     views = []
     for ind in catalogue.indicators:
-        rows = []
-        for plan in corpus.plans:
-            refs = tuple(sorted((t for t in corpus.targets if t.ref.plan.id == plan.id and t.indicator_id == ind.id),
-                                key=lambda t: (t.target.year, t.target.kind != "baseline")))
-            if refs:
-                rows.append((plan, refs))
-        views.append(IndicatorView(ind, tuple(rows)))
+        per_plan = grouped.get(ind.id, {})
+        rows = tuple((plan, tuple(sorted(per_plan[plan.id], key=lambda t: (t.target.year, t.target.kind != "baseline"))))
+                     for plan in corpus.plans if plan.id in per_plan)
+        views.append(IndicatorView(ind, rows))
     return views
-
-
-def topic_url(topic: Topic) -> str:
-    return f"topics/{topic.id}/"
 
 
 def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
     """Per topic, every plan's tagged provisions — including plans that do not address it."""
+    grouped: dict[tuple[str, str], list[ProvisionRef]] = {}  # (topic, plan) -> provisions, one pass
+    for r in corpus.provisions:
+        for tid in dict.fromkeys(r.provision.topics):
+            grouped.setdefault((tid, r.plan.id), []).append(r)
     views = []
     for topic in catalogue.topics:
         coverage = []
         for plan in corpus.plans:
-            refs = tuple(r for r in corpus.provisions_of(plan.id) if topic.id in r.provision.topics)
+            refs = tuple(grouped.get((topic.id, plan.id), ()))
             coverage.append(TopicCoverage(plan, refs, sum(len(r.provision.targets) for r in refs)))
         views.append(TopicView(topic, tuple(coverage)))
     return views
@@ -284,6 +279,28 @@ def responsibility(corpus: Corpus) -> list[Responsibility]:
     return out
 
 
+@dataclass(frozen=True)
+class ResponsibilityTotals:
+    """Across plans: the groups some plan uses with each plan's names for them, and lead counts per group."""
+
+    groups: tuple            # (Department, {plan id: names}) for groups used by at least one plan, catalogue order
+    leads: tuple             # (Department, (lead count per plan, in plan order)), groups leading most widely first
+
+
+def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
+    used: dict[str, dict[str, tuple[str, ...]]] = {}
+    lead_counts: dict[tuple[str, str], int] = {}
+    for r in corpus.responsibility:
+        for row in r.rows:
+            used.setdefault(row.group.id, {})[r.plan.id] = row.names
+            lead_counts[(r.plan.id, row.group.id)] = len(row.lead)
+    groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
+    leads = tuple((d, tuple(lead_counts.get((p.id, d.id), 0) for p in corpus.plans)) for d, _ in groups)
+    leads = tuple(sorted((item for item in leads if any(item[1])),
+                         key=lambda item: (-sum(1 for n in item[1] if n), -sum(item[1]))))
+    return ResponsibilityTotals(groups, leads)
+
+
 def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
     from .links import compute_links
     raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress)
@@ -318,10 +335,13 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
     corpus.by_id = {r.id: r for r in corpus.provisions}
+    for r in corpus.provisions:
+        corpus.by_plan.setdefault(r.plan.id, []).append(r)
     corpus.topics = topic_views(corpus, catalogues.topics)
     corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
     corpus.departments = department_groups(corpus, catalogues.departments.departments)
     corpus.responsibility = responsibility(corpus)
+    corpus.responsibility_totals = responsibility_totals(corpus)
     corpus.glossary = catalogues.glossary
     return corpus

@@ -11,7 +11,8 @@ import io
 import json
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef, indicator_url, plan_url, source_url, topic_url
+from . import routes
+from .compare import Corpus, ProvisionRef
 
 TARGET_COLUMNS = ["city", "city_en", "plan", "provision_id", "target_id", "indicator", "indicator_id", "year",
                   "year_inferred", "kind", "comparator", "value", "value_max", "value_text", "unit", "unit_note",
@@ -31,7 +32,7 @@ def plan_records(corpus: Corpus) -> list[dict]:
             "kind": plan.kind, "period": [plan.period.start, plan.period.end],
             "target_years": plan.target_years, "script": plan.script,
             "source_url": plan.source.url, "source_file": plan.source.file,
-            "source_page": source_url(plan), "url": plan_url(plan),
+            "source_page": routes.url("source", plan.id), "url": routes.url("plan", plan.id),
             "actions": stats.actions, "provisions": stats.provisions,
             "targets": stats.targets, "baselines": stats.baselines,
             "defects": [d.model_dump(exclude_none=True) for d in plan.defects],
@@ -61,7 +62,7 @@ def provision_record(ref: ProvisionRef, corpus: Corpus) -> dict:
 def topic_records(corpus: Corpus) -> list[dict]:
     return [{
         "id": v.topic.id, "name_zh": v.topic.name_zh, "name_en": v.topic.name_en,
-        "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": topic_url(v.topic),
+        "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": routes.url("topic", v.topic.id),
         "provision_ids": v.provision_ids,
         "coverage": {c.plan.id: {"provisions": len(c.provisions), "targets": c.targets} for c in v.coverage},
     } for v in corpus.topics]
@@ -70,7 +71,7 @@ def topic_records(corpus: Corpus) -> list[dict]:
 def indicator_records(corpus: Corpus) -> list[dict]:
     return [{
         "id": v.indicator.id, "name_zh": v.indicator.name_zh, "name_en": v.indicator.name_en,
-        "unit": v.indicator.unit, "direction": v.indicator.direction, "url": indicator_url(v.indicator),
+        "unit": v.indicator.unit, "direction": v.indicator.direction, "url": routes.url("indicator", v.indicator.id),
         "wordings": v.indicator.wordings, "plans": [plan.id for plan, _ in v.rows],
     } for v in corpus.indicators]
 
@@ -101,15 +102,19 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_all(corpus: Corpus, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
+def files(corpus: Corpus) -> dict[str, str]:
+    """Every export file: name -> text (the same for both interfaces)."""
+    return {
         "plans.json": _json(plan_records(corpus)),
         "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions]),
         "targets.csv": targets_csv(corpus),
         "topics.json": _json(topic_records(corpus)),
         "indicators.json": _json(indicator_records(corpus)),
     }
-    for name, text in files.items():
+
+
+def write_all(corpus: Corpus, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files(corpus).items():
         (out / name).write_text(text, encoding="utf-8")
-    return [out / name for name in files]
+    return [out / name for name in files(corpus)]

@@ -19,12 +19,13 @@ from markupsafe import Markup
 
 from .chart import line_chart, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
+from . import routes
 from .filters import FILTERS
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
-OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
+OFFLINE_ZIP = routes.OFFLINE_ZIP
 TEMPLATES = ROOT / "templates"
 
 
@@ -138,24 +139,50 @@ def heading_level(depth: int) -> str:
 
 
 class Writer:
-    """Writes generated pages, touching a file only when its content changed."""
+    """Writes generated files, touching a file only when its bytes changed (so the docs folder can be kept
+    between builds, MkDocs' and the reader's caches stay valid, and ``mkdocs serve`` does not loop).
+
+    ``files`` lists every file this build produced, ``written`` those whose bytes changed."""
 
     def __init__(self, docs: Path):
         self.docs = docs
+        self.files: list[Path] = []
         self.written: list[Path] = []
+        self.nav: list = []
 
     def write(self, rel: str, header: str, body: str) -> None:
-        path = self.docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         comment = f"<!-- {header} -->\n"
         if body.startswith("---\n"):  # front matter must stay first
             end = body.index("\n---\n", 4) + 5
             text = body[:end] + comment + body[end:]
         else:
             text = comment + body
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        self.write_raw(rel, text)
+
+    def write_raw(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        path = self.docs / rel
+        self.files.append(path)
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         self.written.append(path)
+
+    def prune(self) -> list[Path]:
+        """Remove files (and then empty folders) under ``docs`` that this build did not produce."""
+        keep = set(self.files)
+        removed = [p for p in self.docs.rglob("*") if p.is_file() and p not in keep]
+        for p in removed:
+            p.unlink()
+        for d in sorted((d for d in self.docs.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True):
+            if not any(d.iterdir()):
+                d.rmdir()
+        return removed
 
 
 @dataclass(frozen=True)
@@ -178,31 +205,31 @@ class GuidePage:
     example_yaml: str        # its header and one action with bodies and targets, as YAML
 
 
-def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
+def guide_example(corpus: Corpus) -> tuple[str, str]:
     """The first action (in plan order) that names responsible bodies and carries a target, with its plan's
-    header: a real, always-current excerpt for the guide."""
+    header: a real, always-current excerpt for the guide, taken from the validated plan (not re-read)."""
     import yaml
 
     for ref in corpus.provisions:
         p = ref.provision
         if p.lead and p.targets and len(ref.section_ids) >= 2:
-            raw = yaml.safe_load((data_dir / "plans" / f"{ref.plan.id}.yaml").read_text(encoding="utf-8"))
-            header = {k: raw[k] for k in ("id", "city", "province", "title", "doc_number", "issuer", "date_written",
-                                          "kind", "period", "target_years", "script") if k in raw}
-            header["source"] = {k: raw["source"][k] for k in ("file", "body_lines") if k in raw["source"]}
-            node, chain = {"sections": raw["sections"]}, []
+            plan = ref.plan
+            dump = plan.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+            header = {k: dump[k] for k in ("id", "city", "province", "title", "doc_number", "issuer", "date_written",
+                                           "kind", "period", "target_years", "script") if k in dump}
+            header["source"] = {k: dump["source"][k] for k in ("file", "body_lines") if k in dump["source"]}
+            node, chain = dump, []
             for sid in ref.section_ids:
                 node = next(s for s in node.get("sections", []) if s["id"] == sid)
                 chain.append(node)
-            leaf = dict(chain[-1])
-            leaf.pop("sections", None)
-            leaf["provisions"] = [next(x for x in leaf.get("provisions", []) if x["id"] == p.id)]
+            leaf = {k: v for k, v in chain[-1].items() if k not in ("sections", "provisions")}
+            leaf["provisions"] = [next(x for x in chain[-1].get("provisions", []) if x["id"] == p.id)]
             for outer in reversed(chain[:-1]):
                 outer = {k: v for k, v in outer.items() if k not in ("sections", "provisions")}
                 outer["sections"] = [leaf]
                 leaf = outer
             header["sections"] = [leaf]
-            return ref.plan.id, yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
+            return plan.id, yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
     return "", ""
 
 
@@ -228,68 +255,121 @@ def nav(corpus: Corpus, lang: Lang) -> list[dict]:
     ]
 
 
-def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = ROOT / "data") -> list[dict]:
-    """Render every page into ``docs`` in one interface language; return the MkDocs nav."""
-    from .schema_doc import reference
+GENERATED = "Generated by build.py from {data} with templates/{tpl}; edit those, not this file."
 
-    env = environment()
-    env.globals.update(lang.globals())
-    env.globals.update(heading_level=heading_level, text_lang=text_lang,
-                       topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
-                       indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
-    out = Writer(docs)
-    gen = "Generated by build.py from {data} with templates/{tpl}; edit those, not this file."
 
-    def page(rel: str, tpl: str, data: str, **context) -> None:
-        out.write(rel, gen.format(data=data, tpl=tpl), env.get_template(tpl).render(**context))
+class PageRenderer:
+    """Renders page kinds into one language's docs folder; each kind has its own method below."""
 
-    home = HomePage(tuple(PlanRow(p, corpus.stats[p.id], f"plans/{p.id}.md") for p in corpus.plans),
-                    total_provisions=len(corpus.provisions),
-                    total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
-                    plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
-                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP)
-    page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
+    def __init__(self, corpus: Corpus, docs: Path, lang: Lang):
+        self.corpus, self.lang = corpus, lang
+        self.env = environment()
+        self.env.globals.update(lang.globals())
+        self.env.globals.update(heading_level=heading_level, text_lang=text_lang,
+                                topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
+                                indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
+        self.out = Writer(docs)
+        # from a page of this language to the zip at the site root
+        self.zip_prefix = "../" if lang.prefix else ""
 
-    for plan in corpus.plans:
-        related = {k: v for k, v in corpus.related.items() if k.startswith(plan.id + ".") and v}
-        page(f"plans/{plan.id}.md", "plan.md.j2", f"data/plans/{plan.id}.yaml",
-             page=PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt", related))
-        src = SourcePage(plan, source_lines(plan, corpus.sources[plan.id]), f"../plans/{plan.id}.md", f"{plan.id}.txt")
-        page(f"sources/{plan.id}.md", "source.md.j2", f"data/{plan.source.file}", page=src)
-        (docs / "sources").mkdir(parents=True, exist_ok=True)
-        (docs / "sources" / f"{plan.id}.txt").write_text(corpus.sources[plan.id], encoding="utf-8")
+    def page(self, rel: str, tpl: str, data: str, **context) -> None:
+        """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
+        body = self.env.get_template(tpl).render(link=routes.linker(rel), **context)
+        self.out.write(rel, GENERATED.format(data=data, tpl=tpl), body)
 
-    for view in corpus.topics:
-        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=TopicPage(view))
-    if corpus.topics:
-        page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
-             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics)))
+    def home(self) -> None:
+        c = self.corpus
+        home = HomePage(tuple(PlanRow(p, c.stats[p.id], routes.source("plan", p.id)) for p in c.plans),
+                        total_provisions=len(c.provisions),
+                        total_targets=sum(1 for t in c.targets if t.target.kind == "target"),
+                        plans=tuple(c.plans), topics=tuple(c.topics), timeline=timeline(c, self.lang),
+                        has_indicators=bool(c.indicators), offline_zip=self.zip_prefix + OFFLINE_ZIP)
+        self.page(routes.source("home"), "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
-    for view in corpus.indicators:
+    def plan(self, plan: Plan) -> None:
+        c, rel = self.corpus, routes.source("plan", plan.id)
+        related = {r.id: c.related[r.id] for r in c.provisions_of(plan.id) if c.related.get(r.id)}
+        self.page(rel, "plan.md.j2", f"data/plans/{plan.id}.yaml",
+                  page=PlanPage(plan, c.stats[plan.id], routes.link(rel, "source", plan.id),
+                                routes.link(rel, "source_text", plan.id), related))
+
+    def source(self, plan: Plan) -> None:
+        rel = routes.source("source", plan.id)
+        text = self.corpus.sources[plan.id]
+        src = SourcePage(plan, source_lines(plan, text), routes.link(rel, "plan", plan.id),
+                         routes.link(rel, "source_text", plan.id))
+        self.page(rel, "source.md.j2", f"data/{plan.source.file}", page=src)
+        self.out.write_raw(routes.source("source_text", plan.id), text)
+
+    def topic(self, view: TopicView) -> None:
+        self.page(routes.source("topic", view.topic.id), "topic.md.j2", "data/topics.yaml, data/plans/*.yaml",
+                  page=TopicPage(view))
+
+    def topics(self) -> None:
+        c = self.corpus
+        self.page(routes.source("topics"), "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
+                  page=TopicsPage(tuple(c.plans), tuple(c.topics)))
+
+    def indicator(self, view: IndicatorView) -> None:
         covered = {plan.id for plan, _ in view.rows}
-        page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorPage(view, tuple(p for p in corpus.plans if p.id not in covered)), chart=line_chart(view, lang))
-    if corpus.indicators:
-        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in corpus.plans)) for v in corpus.indicators)
-        page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorsPage(tuple(corpus.plans), rows, tuple(t for t in corpus.targets if not t.indicator_id)))
+        self.page(routes.source("indicator", view.indicator.id), "indicator.md.j2",
+                  "data/indicators.yaml, data/plans/*.yaml",
+                  page=IndicatorPage(view, tuple(p for p in self.corpus.plans if p.id not in covered)),
+                  chart=line_chart(view, self.lang))
 
-    used = {row.group.id: {} for r in corpus.responsibility for row in r.rows}
-    for r in corpus.responsibility:
-        for row in r.rows:
-            used[row.group.id][r.plan.id] = row.names
-    groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
-    lead_counts = {(r.plan.id, row.group.id): len(row.lead) for r in corpus.responsibility for row in r.rows}
-    leads = tuple((d, tuple(lead_counts.get((p.id, d.id), 0) for p in corpus.plans)) for d, _ in groups
-                  if any(lead_counts.get((p.id, d.id), 0) for p in corpus.plans))
-    leads = tuple(sorted(leads, key=lambda item: (-sum(1 for n in item[1] if n), -sum(item[1]))))
-    page("responsible.md", "responsible.md.j2", "data/departments.yaml, data/plans/*.yaml",
-         page=ResponsiblePage(tuple(corpus.plans), groups, tuple(corpus.responsibility), leads))
-    page("glossary.md", "glossary.md.j2", "data/glossary.yaml", page=GlossaryPage(tuple(corpus.glossary.terms)))
-    page("guide.md", "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
-         page=GuidePage(tuple(reference()), *guide_example(corpus, data_dir)))
+    def indicators(self) -> None:
+        c = self.corpus
+        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in c.plans)) for v in c.indicators)
+        self.page(routes.source("indicators"), "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
+                  page=IndicatorsPage(tuple(c.plans), rows, tuple(t for t in c.targets if not t.indicator_id)))
 
-    from .exports import TARGET_COLUMNS
-    page("data.md", "data.md.j2", "data/plans/*.yaml", page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS),
-                                                                    ("../" if lang.prefix else "") + "../" + OFFLINE_ZIP))
-    return nav(corpus, lang)
+    def responsible(self) -> None:
+        c = self.corpus
+        totals = c.responsibility_totals
+        self.page(routes.source("responsible"), "responsible.md.j2", "data/departments.yaml, data/plans/*.yaml",
+                  page=ResponsiblePage(tuple(c.plans), totals.groups, tuple(c.responsibility), totals.leads))
+
+    def glossary(self) -> None:
+        self.page(routes.source("glossary"), "glossary.md.j2", "data/glossary.yaml",
+                  page=GlossaryPage(tuple(self.corpus.glossary.terms)))
+
+    def guide(self) -> None:
+        from .schema_doc import reference
+        self.page(routes.source("guide"), "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
+                  page=GuidePage(tuple(reference()), *guide_example(self.corpus)))
+
+    def data(self) -> None:
+        from .exports import TARGET_COLUMNS
+        rel = routes.source("data")
+        self.page(rel, "data.md.j2", "data/plans/*.yaml",
+                  page=DataPage(tuple(self.corpus.plans), tuple(TARGET_COLUMNS),
+                                routes.root_prefix(rel) + "../" + self.zip_prefix + OFFLINE_ZIP))
+
+    def all(self) -> list[dict]:
+        """Every page of the site in this language; return the MkDocs nav."""
+        c = self.corpus
+        self.home()
+        for plan in c.plans:
+            self.plan(plan)
+            self.source(plan)
+        for view in c.topics:
+            self.topic(view)
+        if c.topics:
+            self.topics()
+        for view in c.indicators:
+            self.indicator(view)
+        if c.indicators:
+            self.indicators()
+        self.responsible()
+        self.glossary()
+        self.guide()
+        self.data()
+        return nav(c, self.lang)
+
+
+def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH) -> Writer:
+    """Render every page into ``docs`` in one interface language; return the writer (its ``nav``, and
+    which files it wrote or left as they were)."""
+    renderer = PageRenderer(corpus, docs, lang)
+    renderer.out.nav = renderer.all()
+    return renderer.out

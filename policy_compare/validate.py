@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_yaml
-from .model import DepartmentCatalogue, Glossary, IndicatorCatalogue, LinkEdits, Plan, Provision, Section, TopicCatalogue
+from .model import Plan, Provision, Section
 from .problems import Problem
 
 
@@ -334,32 +334,6 @@ CROSS_RULES = [cross_unique_plan_ids]
 TOPIC_RULES = [cross_known_topics, cross_tagged]
 
 
-def load_catalogue(path: Path, model, unique_ids: bool = True):
-    """Load data/topics.yaml, data/indicators.yaml or data/links.yaml; an absent file is an empty catalogue."""
-    if not path.exists():
-        return model(**{next(iter(model.model_fields)): []}), None, []
-    doc, problems = load_yaml(path)
-    if doc is None:
-        return None, None, problems
-    catalogue, found = check_schema(doc, model)
-    problems += found
-    if catalogue is not None and unique_ids:
-        problems += cross_unique_catalogue_ids(catalogue, doc)
-    return catalogue, doc, problems
-
-
-def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
-    """Topic and indicator IDs are unique in their catalogue."""
-    key = next(iter(type(catalogue).model_fields))
-    seen, problems = set(), []
-    for i, item in enumerate(getattr(catalogue, key)):
-        if item.id in seen:
-            loc = (key, i, "id")
-            problems.append(Problem(doc.display, doc.line_of(loc), loc, "duplicate_id", f"'{item.id}' is defined twice"))
-        seen.add(item.id)
-    return problems
-
-
 def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> list[Problem]:
     """A target's explicit indicator_id is an ID in data/indicators.yaml."""
     problems = []
@@ -406,16 +380,6 @@ def cross_known_departments(plans: list[LoadedPlan], catalogue, doc: Document) -
     return problems
 
 
-@dataclass
-class Catalogues:
-    topics: TopicCatalogue
-    indicators: IndicatorCatalogue
-    pins: list[tuple[str, str]] = field(default_factory=list)
-    suppress: list[tuple[str, str]] = field(default_factory=list)
-    departments: DepartmentCatalogue = field(default_factory=DepartmentCatalogue)
-    glossary: Glossary = field(default_factory=Glossary)
-
-
 def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
     doc, problems = load_yaml(path)
     if doc is None:
@@ -432,51 +396,50 @@ def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Probl
     return LoadedPlan(plan, doc, src_path.read_text(encoding="utf-8")), problems
 
 
+def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+    """Load one plan file and run the per-plan rules on it (the stage the build caches per plan)."""
+    lp, problems = load_plan(path, data_dir)
+    if lp is not None:
+        found = [p for rule in PLAN_RULES for p in rule(lp)]
+        if not any(p.code in ("not_verbatim", "bad_body_lines") for p in found):
+            found += [p for rule in LINE_RULES for p in rule(lp)]
+        problems += found
+    return lp, problems
+
+
 def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
     """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
     plans, problems, _ = validate_all(data_dir)
     return plans, problems
 
 
-def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catalogues | None]:
-    """As :func:`validate`, also returning the topic and indicator catalogues."""
+def validate_all(data_dir: Path, plan_stage=check_plan):
+    """As :func:`validate`, also returning the catalogues (loaded by the catalogue stage, :mod:`.catalogue`).
+    ``plan_stage`` is :func:`check_plan` or a cached version of it (:mod:`.cache`)."""
+    from .catalogue import load_catalogues
+
     plan_dir = data_dir / "plans"
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
         return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")], None
     plans, problems = [], []
     for path in files:
-        lp, found = load_plan(path, data_dir)
+        lp, found = plan_stage(path, data_dir)
         problems += found
         if lp is not None:
-            found = [p for rule in PLAN_RULES for p in rule(lp)]
-            if not any(p.code in ("not_verbatim", "bad_body_lines") for p in found):
-                found += [p for rule in LINE_RULES for p in rule(lp)]
-            problems += found
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    topics, _, found = load_catalogue(data_dir / "topics.yaml", TopicCatalogue)
-    problems += found
-    if topics is not None and topics.topics:
-        ids = {t.id for t in topics.topics}
+    loaded = load_catalogues(data_dir)
+    problems += loaded.problems
+    if loaded.topics is not None and loaded.topics.topics:
+        ids = {t.id for t in loaded.topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    indicators, _, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
-    problems += found
-    if indicators is not None:
-        problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
-    links, links_doc, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
-    problems += found
-    if links_doc is not None and links is not None:
-        problems += cross_known_link_ids(plans, links, links_doc)
-    departments, dept_doc, found = load_catalogue(data_dir / "departments.yaml", DepartmentCatalogue)
-    problems += found
-    if dept_doc is not None and departments is not None:
-        problems += cross_known_departments(plans, departments, dept_doc)
-    glossary, _, found = load_catalogue(data_dir / "glossary.yaml", Glossary)
-    problems += found
-    if topics is None or indicators is None or links is None or departments is None or glossary is None:
-        return plans, problems, None
-    return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress],
-                                       departments, glossary)
+    if loaded.indicators is not None:
+        problems += cross_known_indicators(plans, {i.id for i in loaded.indicators.indicators})
+    if loaded.docs.get("links") is not None and loaded.links is not None:
+        problems += cross_known_link_ids(plans, loaded.links, loaded.docs["links"])
+    if loaded.docs.get("departments") is not None and loaded.departments is not None:
+        problems += cross_known_departments(plans, loaded.departments, loaded.docs["departments"])
+    return plans, problems, loaded.catalogues()

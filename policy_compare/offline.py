@@ -1,0 +1,81 @@
+"""The offline bundle, derived from the online build (no second MkDocs run).
+
+The online site uses directory URLs (``plans/ordos-2020/``), which a web server completes with
+``index.html`` and a browser on ``file://`` does not. The bundle is a copy of the built site in which every
+relative address in the HTML (``href``, ``src``) and every search-result location ending in a folder gets
+``index.html`` appended (:func:`routes.directory_to_file`), and each page loads the self-hosted
+iframe-worker shim, which lets Material's search worker run from ``file://`` (Material's offline plugin
+would fetch it from unpkg.com). Search index files are carried over as they are, plus
+``search_index.js`` (the index as a script, which is how Material's offline mode reads it), as the offline
+plugin writes it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .routes import directory_to_file
+
+SHIM = "assets/vendor/iframe-worker/shim.js"  # below the language root
+_ATTR = re.compile(r'(\b(?:href|src)=)("[^"]*"|\'[^\']*\'|[^\s>"\']+)')
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#|\?)")
+
+
+def offline_address(address: str) -> str:
+    if not address or _ABSOLUTE.match(address):
+        return address
+    return directory_to_file(address)
+
+
+def rewrite_html(html: str, shim: str | None) -> str:
+    def repl(m: re.Match) -> str:
+        value = m.group(2)
+        quote = value[0] if value[:1] in "\"'" else ""
+        inner = value[1:-1] if quote else value
+        return f"{m.group(1)}{quote}{offline_address(inner)}{quote}"
+
+    html = _ATTR.sub(repl, html)
+    if shim and "</head>" in html:
+        html = html.replace("</head>", f'<script src="{shim}"></script></head>', 1)
+    return html
+
+
+def _shim_path(page: Path, lang_root: Path) -> str | None:
+    if not (lang_root / SHIM).exists():
+        return None
+    return os.path.relpath(lang_root / SHIM, page.parent).replace(os.sep, "/")
+
+
+def derive(site: Path, out: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads",)) -> Path:
+    """Copy ``site`` into ``out`` for file:// use; ``lang_roots`` are the language folders ('' and 'en')."""
+    if out.exists():
+        shutil.rmtree(out)
+    roots = sorted((site / r for r in lang_roots), key=lambda p: len(p.parts), reverse=True)
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site)
+        if rel.parts and rel.parts[0] in skip:
+            continue
+        target = out / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".html":
+            root = next(r for r in roots if path.is_relative_to(r))
+            text = path.read_text(encoding="utf-8")
+            target.write_text(rewrite_html(text, _shim_path(path, root)), encoding="utf-8")
+        elif path.name == "search_index.json":
+            index = json.loads(path.read_text(encoding="utf-8"))
+            for doc in index.get("docs", []):
+                if "location" in doc:
+                    doc["location"] = offline_address(doc["location"]) if doc["location"] else "index.html"
+            data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+            target.write_text(data, encoding="utf-8")
+            if not (path.parent / "search_index.js").exists():
+                (target.parent / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
+        else:
+            shutil.copy2(path, target)
+    return out
