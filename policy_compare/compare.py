@@ -8,6 +8,7 @@ Steps:
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -279,6 +280,11 @@ def responsibility(corpus: Corpus) -> list[Responsibility]:
     return out
 
 
+@contextmanager
+def _untimed(name: str):
+    yield
+
+
 @dataclass(frozen=True)
 class ResponsibilityTotals:
     """Across plans: the groups some plan uses with each plan's names for them, and lead counts per group."""
@@ -316,7 +322,9 @@ def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[Rela
     return out
 
 
-def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None) -> Corpus:
+def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None) -> Corpus:
+    """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
+    times a step (the pipeline's timings report cross-linking apart)."""
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
@@ -338,7 +346,8 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     for r in corpus.provisions:
         corpus.by_plan.setdefault(r.plan.id, []).append(r)
     corpus.topics = topic_views(corpus, catalogues.topics)
-    corpus.related = related_items(corpus, catalogues)
+    with (stage or _untimed)("links"):
+        corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
     corpus.departments = department_groups(corpus, catalogues.departments.departments)
     corpus.responsibility = responsibility(corpus)

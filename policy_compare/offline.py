@@ -49,33 +49,48 @@ def _shim_path(page: Path, lang_root: Path) -> str | None:
     return os.path.relpath(lang_root / SHIM, page.parent).replace(os.sep, "/")
 
 
-def derive(site: Path, out: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads",)) -> Path:
-    """Copy ``site`` into ``out`` for file:// use; ``lang_roots`` are the language folders ('' and 'en')."""
-    if out.exists():
-        shutil.rmtree(out)
+def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads",)):
+    """(path below the site, bytes) of every file of the bundle, in a stable order; ``lang_roots`` are the
+    language folders ('' and 'en')."""
     roots = sorted((site / r for r in lang_roots), key=lambda p: len(p.parts), reverse=True)
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site)
-        if rel.parts and rel.parts[0] in skip:
+        if (rel.parts and rel.parts[0] in skip) or not path.is_file():
             continue
-        target = out / rel
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        name = rel.as_posix()
         if path.suffix == ".html":
             root = next(r for r in roots if path.is_relative_to(r))
-            text = path.read_text(encoding="utf-8")
-            target.write_text(rewrite_html(text, _shim_path(path, root)), encoding="utf-8")
+            yield name, rewrite_html(path.read_text(encoding="utf-8"), _shim_path(path, root)).encode("utf-8")
         elif path.name == "search_index.json":
             index = json.loads(path.read_text(encoding="utf-8"))
             for doc in index.get("docs", []):
                 if "location" in doc:
                     doc["location"] = offline_address(doc["location"]) if doc["location"] else "index.html"
             data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-            target.write_text(data, encoding="utf-8")
+            yield name, data.encode("utf-8")
             if not (path.parent / "search_index.js").exists():
-                (target.parent / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
+                yield name[:-len(".json")] + ".js", f"var __index = {data}".encode("utf-8")
         else:
-            shutil.copy2(path, target)
+            yield name, path.read_bytes()
+
+
+def write_zip(site: Path, zip_path: Path, lang_roots: list[str], top: str = "policy-compare") -> Path:
+    """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk)."""
+    import zipfile
+
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, data in files(site, lang_roots):
+            z.writestr(zipfile.ZipInfo(f"{top}/{name}", date_time=(2020, 1, 1, 0, 0, 0)), data,
+                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return zip_path
+
+
+def derive(site: Path, out: Path, lang_roots: list[str]) -> Path:
+    """The bundle as a folder (for looking at it; the build writes the zip directly)."""
+    if out.exists():
+        shutil.rmtree(out)
+    for name, data in files(site, lang_roots):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
     return out

@@ -27,6 +27,7 @@ from .validate import LoadedPlan, validate_all
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".cache" / "work"
+KEEP_WORKSPACES = 4
 timings: dict[str, float] = {}
 written: dict[str, list[Path]] = {}  # language code -> docs files the last build (re)wrote
 
@@ -111,6 +112,10 @@ def render_language(corpus, docs: Path, lang) -> list:
 def workspace(data_dir: Path, out_dir: Path) -> Path:
     """The kept working folder of builds from this data folder into this output folder."""
     key = hashlib.sha256(f"{data_dir.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()[:12]
+    if WORK.is_dir():  # keep the few most recently used (test runs build into fresh temp folders)
+        others = sorted((d for d in WORK.iterdir() if d.is_dir() and d.name != key), key=lambda d: d.stat().st_mtime)
+        for old in others[:-KEEP_WORKSPACES]:
+            shutil.rmtree(old, ignore_errors=True)
     return WORK / key
 
 
@@ -123,7 +128,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     with stage("load+validate"):
         plans, warnings, catalogue = _checked(data_dir, strict)
     with stage("compute"):
-        corpus = compare.build_corpus(plans, data_dir, catalogue)
+        corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = workspace(data_dir, out_dir)
@@ -144,8 +149,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
                 search.add_provisions(site / lang.prefix, corpus, lang)
                 search.patch_worker(site / lang.prefix)
         with stage("offline"):
-            bundle = offline.derive(site, tmp / "offline", [lang.prefix.rstrip("/") for lang in LANGS])
-            sitebuild.zip_folder(bundle, site / render.OFFLINE_ZIP, "policy-compare")
+            offline.write_zip(site, site / render.OFFLINE_ZIP, [lang.prefix.rstrip("/") for lang in LANGS])
         with stage("swap"):
             sitebuild.swap(site, out_dir)
     return warnings
