@@ -30,8 +30,15 @@ TEMPLATES = ROOT / "templates"
 
 
 def environment() -> Environment:
+    """Templates compile once per machine, not once per build and language: a bytecode cache under
+    ``.cache/jinja`` (keyed by template source)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    cache = ROOT / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(cache)), auto_reload=False)
     env.filters.update(FILTERS)
     return env
 
