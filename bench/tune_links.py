@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from policy_compare import links  # noqa: E402
 from policy_compare.compare import build_corpus  # noqa: E402
-from policy_compare.validate import validate_all  # noqa: E402
+from policy_compare.pipeline import validate_all  # noqa: E402
 
 
 def main() -> int:

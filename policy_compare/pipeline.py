@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .i18n import LANGS
 from .problems import BuildFailed, Problem
-from .validate import LoadedPlan, validate_all
+from .validate import LoadedPlan, check_plan, validate_plans
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".cache" / "work"
@@ -39,6 +39,22 @@ def stage(name: str):
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def validate_all(data_dir: Path, plan_stage=check_plan):
+    """Load the catalogues (:mod:`.catalogue`), then check every plan against them (:mod:`.validate`).
+    Returns the plans, every problem, and the catalogues (None when one failed to load)."""
+    from .catalogue import load_catalogues
+
+    loaded = load_catalogues(data_dir)
+    plans, problems = validate_plans(data_dir, loaded, plan_stage)
+    return plans, problems, (loaded.catalogues() if plans or not problems else None)
+
+
+def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
+    plans, problems, _ = validate_all(data_dir)
+    return plans, problems
 
 
 def _checked(data_dir: Path, strict: bool, cached: bool = True):

@@ -407,21 +407,14 @@ def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Prob
     return lp, problems
 
 
-def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
-    """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
-    plans, problems, _ = validate_all(data_dir)
-    return plans, problems
-
-
-def validate_all(data_dir: Path, plan_stage=check_plan):
-    """As :func:`validate`, also returning the catalogues (loaded by the catalogue stage, :mod:`.catalogue`).
-    ``plan_stage`` is :func:`check_plan` or a cached version of it (:mod:`.cache`)."""
-    from .catalogue import load_catalogues
-
+def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Check every plan under ``data_dir/plans`` (``plan_stage``: :func:`check_plan` or a cached version of
+    it, :mod:`.cache`), then the cross-file rules, against catalogues the catalogue stage loaded
+    (:class:`.catalogue.Loaded`). Returns the plans and every problem, the catalogues' own included."""
     plan_dir = data_dir / "plans"
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
-        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")], None
+        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
     plans, problems = [], []
     for path in files:
         lp, found = plan_stage(path, data_dir)
@@ -430,16 +423,15 @@ def validate_all(data_dir: Path, plan_stage=check_plan):
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    loaded = load_catalogues(data_dir)
-    problems += loaded.problems
-    if loaded.topics is not None and loaded.topics.topics:
-        ids = {t.id for t in loaded.topics.topics}
+    problems += catalogues.problems
+    if catalogues.topics is not None and catalogues.topics.topics:
+        ids = {t.id for t in catalogues.topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    if loaded.indicators is not None:
-        problems += cross_known_indicators(plans, {i.id for i in loaded.indicators.indicators})
-    if loaded.docs.get("links") is not None and loaded.links is not None:
-        problems += cross_known_link_ids(plans, loaded.links, loaded.docs["links"])
-    if loaded.docs.get("departments") is not None and loaded.departments is not None:
-        problems += cross_known_departments(plans, loaded.departments, loaded.docs["departments"])
-    return plans, problems, loaded.catalogues()
+    if catalogues.indicators is not None:
+        problems += cross_known_indicators(plans, {i.id for i in catalogues.indicators.indicators})
+    if catalogues.docs.get("links") is not None and catalogues.links is not None:
+        problems += cross_known_link_ids(plans, catalogues.links, catalogues.docs["links"])
+    if catalogues.docs.get("departments") is not None and catalogues.departments is not None:
+        problems += cross_known_departments(plans, catalogues.departments, catalogues.docs["departments"])
+    return plans, problems

@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def test_generated_corpus_validates(tmp_path):
     import corpus
-    from policy_compare.validate import validate
+    from policy_compare.pipeline import validate
 
     ids = corpus.make(7, tmp_path / "data", seed=2)
     plans, problems = validate(tmp_path / "data")

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _render(data: Path, docs: Path, cache):
     from policy_compare import compare, pipeline
     from policy_compare.i18n import LANGS
-    from policy_compare.validate import validate_all
+    from policy_compare.pipeline import validate_all
 
     plans, problems, catalogues = validate_all(data, cache)
     assert not [p for p in problems if p.level == "error"]

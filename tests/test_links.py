@@ -24,7 +24,7 @@ def computed_links(only: set[str] | None = None) -> set[frozenset]:
     """Links as the pipeline computes them over data/ (or over the plans in ``only``)."""
     from conftest import DATA
     from policy_compare.compare import build_corpus
-    from policy_compare.validate import validate_all
+    from policy_compare.pipeline import validate_all
     loaded, _, catalogues = validate_all(DATA)
     corpus = build_corpus([lp for lp in loaded if only is None or lp.plan.id in only], DATA, catalogues)
     return {frozenset((src, item.ref.id)) for src, items in corpus.related.items() for item in items}
