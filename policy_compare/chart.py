@@ -5,9 +5,10 @@ text label at its last point (not by colour alone). The same numbers are shown a
 """
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .compare import Corpus, IndicatorView
+from .filters import md as escape  # the SVG sits in Markdown: data is escaped for both (see filters.md)
 from .i18n import ZH, Lang
 
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 300, 56, 130, 20, 36

@@ -8,12 +8,40 @@ from markupsafe import Markup, escape
 from .model import Target
 
 COMPARATOR_SYMBOLS = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "~": "≈"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")
+
+# Data text lands in Markdown that is then turned into HTML, and in raw HTML inside it (text and
+# attributes). Numeric character references are inert in every one of those contexts: Markdown passes
+# them through untouched (no link, emphasis, attribute list, table cell or raw HTML can start from one),
+# and the browser shows the character. So every character that means something to HTML or to Markdown
+# is written as one; line breaks become spaces (a data field never starts a Markdown block).
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'`\\*_[]{}#|!~"}
+_ENTITIES.update({ord("\r"): " ", ord("\n"): " "})
+_PLAIN = re.compile(r"[\w .,:;/%+=-]*\Z")  # IDs, numbers, plain words: nothing to escape
 
 
-def md(text: str) -> Markup:
-    """Escape text for use inside Markdown (headings, table cells): HTML first, then Markdown syntax."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+def md(value) -> Markup:
+    """Data text, safe in Markdown and in HTML text and attribute values (see ``_ENTITIES``).
+    Markup (labels, rendered fragments) passes unchanged; everything else is data and is escaped."""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    text = "" if value is None else str(value)
+    return Markup(text if _PLAIN.match(text) and not _emphasis(text) else text.translate(_ENTITIES))
+
+
+def _emphasis(text: str) -> bool:
+    """An underscore that could start or end emphasis (not inside a word, as in IDs like a_b)."""
+    return "_" in text and bool(re.search(r"(?:^|\W)_|_(?:\W|$)", text))
+
+
+def pre(value) -> Markup:
+    """Text for a raw ``<pre>`` block: HTML-escaped, line breaks kept (Markdown leaves the block alone)."""
+    return Markup(escape(value))
+
+
+def safe_url(value) -> str:
+    """An address that may become a link: http(s) only; anything else (javascript:, data:, relative) -> ''."""
+    text = str(value or "").strip()
+    return text if re.match(r"https?://[^\s<>\"'`]+\Z", text, re.I) else ""
 
 
 def num(value: float | None) -> str:
@@ -26,13 +54,13 @@ def target_value(t: Target, lang=None) -> Markup:
     Non-numeric targets are the plan's own Chinese words, marked as such for the English site."""
     if t.value is None:
         text = t.value_text or ""
-        return Markup(f'<span lang="zh">{escape(text)}</span>') if lang is not None and lang.code != "zh" else Markup(escape(text))
+        return Markup(f'<span lang="zh">{md(text)}</span>') if lang is not None and lang.code != "zh" else md(text)
     number = num(t.value) if t.value_max is None else f"{num(t.value)}–{num(t.value_max)}"
     sign = COMPARATOR_SYMBOLS.get(t.comparator or "=", "")
     unit = (lang.unit(t.unit) if lang is not None else t.unit) or ""
     sep = "" if unit in ("%", "‰") else " "
     rel = "+" if t.relative and not sign else ""
-    return Markup(escape(f"{sign}{' ' if sign else ''}{rel}{number}{sep if unit else ''}{unit}".strip()))
+    return md(f"{sign}{' ' if sign else ''}{rel}{number}{sep if unit else ''}{unit}".strip())
 
 
 def cn_date(value) -> str:
@@ -46,15 +74,34 @@ def fmt_date(value, lang: str = "zh") -> str:
     return cn_date(value) if lang == "zh" else f"{value.day} {value:%B} {value.year}"
 
 
-def join_bodies(bodies: list[str]) -> str:
-    return "、".join(bodies)
+def join_bodies(bodies: list[str]) -> Markup:
+    return Markup("、").join(md(b) for b in bodies)
+
+
+def join(items, separator: str = "", attribute=None) -> Markup:
+    """Jinja's ``join``, escaping each data item with :func:`md` (the built-in one only HTML-escapes)."""
+    if attribute is not None:
+        items = [getattr(i, attribute) for i in items]
+    return md(separator).join(md(i) for i in items)
+
+
+def format_(value, *args, **kwargs) -> Markup:
+    """Jinja's ``format`` (printf style) with data arguments escaped by :func:`md`."""
+    wrap = lambda a: a if isinstance(a, (int, float)) else md(a)  # noqa: E731
+    return md(value) % (tuple(wrap(a) for a in args) if args else {k: wrap(v) for k, v in kwargs.items()})
+
+
+def replace(value, old: str, new: str, count=None) -> Markup:
+    """Jinja's ``replace`` on the text, then escaped by :func:`md`."""
+    text = str(value)
+    return md(text.replace(old, new) if count is None else text.replace(old, new, count))
 
 
 def provision_text(p) -> Markup:
     """Provision text, HTML-escaped; a defective run (see its correction) is marked as such."""
-    text = escape(p.text)
+    text = md(p.text)
     if p.correction:
-        original = escape(p.correction.original)
+        original = md(p.correction.original)
         text = Markup(str(text).replace(str(original), f'<mark class="pv-garbled" title="原文有乱码，见下方更正 garbled in the source; see correction">{original}</mark>', 1))
     return Markup(text)
 
@@ -74,4 +121,5 @@ def highlight(text: str, terms) -> Markup:
     return Markup("".join(out))
 
 
-FILTERS = {"highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}
+FILTERS = {"join": join, "format": format_, "replace": replace, "pre": pre, "safe_url": safe_url,
+           "highlight": highlight, "provision_text": provision_text, "md": md, "num": num, "target_value": target_value, "fmt_date": fmt_date, "join_bodies": join_bodies}

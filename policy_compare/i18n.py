@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 # Units as the plans write them -> English (Chinese measure words become plain counts).
 UNITS_EN: dict[str, str] = {
     "1/10万": "per 100,000", "人": "people", "个": "", "個": "", "岁": "years", "亿元": "×100 million yuan",
@@ -60,9 +62,10 @@ class Lang:
     code: str          # "zh" | "en"
     prefix: str        # output folder below the site root: "" or "en/"
 
-    def t(self, zh: str, en: str) -> str:
-        """The label in this language."""
-        return zh if self.code == "zh" else en
+    def t(self, zh: str, en: str) -> Markup:
+        """The label in this language. Labels are the templates' own text (they may hold Markdown), never
+        data, so they are Markup: the templates' escaping of data (filters.md) leaves them as written."""
+        return Markup(zh if self.code == "zh" else en)
 
     def name(self, obj, field: str = "name") -> str:
         """``obj.name_zh`` or ``obj.name_en`` (any ``<field>_zh``/``<field>_en`` pair)."""

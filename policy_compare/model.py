@@ -130,10 +130,17 @@ class Skip(Strict):
 
 class Source(Strict):
     file: str = Field(description="Path of the captured source text, relative to the data folder (e.g. 'sources/ordos-2020.txt').")
-    url: Optional[str] = Field(None, description="Address of the original web page, where the capture gives one.")
+    url: Optional[str] = Field(None, description="Address of the original web page (http:// or https://), where the capture gives one.")
     captured_from: str = Field("government website", description="Where the capture comes from.")
     body_lines: tuple[int, int] = Field(description="First and last line of the document body in the source file; lines outside are page chrome.")
     skipped: list[Skip] = Field(default_factory=list, description="Lines inside the body not encoded (signature block, file names of attachments, spam), each with a reason.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.match(r"https?://[^\s<>\"'`]+\Z", v, re.I):
+            raise ValueError("give the page's web address, starting with http:// or https:// (no spaces)")
+        return v
 
 
 class Period(Strict):

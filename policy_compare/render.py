@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .chart import line_chart, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from . import routes
-from .filters import FILTERS
+from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
 
@@ -31,13 +31,20 @@ TEMPLATES = ROOT / "templates"
 
 def environment() -> Environment:
     """Templates compile once per machine, not once per build and language: a bytecode cache under
-    ``.cache/jinja`` (keyed by template source)."""
+    ``.cache/jinja/<code>``. Jinja keys it by template source only, so the folder is named by this module
+    and the filters, which decide how templates compile (finalize, autoescape)."""
+    import hashlib
+
     from jinja2 import FileSystemBytecodeCache
 
-    cache = ROOT / ".cache" / "jinja"
+    here = Path(__file__).parent
+    code = hashlib.sha256((here / "render.py").read_bytes() + (here / "filters.py").read_bytes()).hexdigest()[:12]
+    cache = ROOT / ".cache" / "jinja" / code
     cache.mkdir(parents=True, exist_ok=True)
+    # finalize: every value a template prints that is not Markup (a label from t(), a rendered fragment)
+    # is data and is escaped for Markdown and HTML alike (filters.md), whatever the context.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md,
                       bytecode_cache=FileSystemBytecodeCache(str(cache)), auto_reload=False)
     env.filters.update(FILTERS)
     return env
@@ -141,8 +148,8 @@ def source_lines(plan: Plan, text: str) -> tuple[SourceLine, ...]:
     return tuple(rows)
 
 
-def heading_level(depth: int) -> str:
-    return "#" * min(depth + 2, 6)
+def heading_level(depth: int) -> Markup:
+    return Markup("#" * min(depth + 2, 6))
 
 
 class Writer:
@@ -240,7 +247,26 @@ def guide_example(corpus: Corpus) -> tuple[str, str]:
     return "", ""
 
 
+def escape_nav(items: list) -> list:
+    """MkDocs and Material print navigation titles as raw HTML (the theme does not autoescape, and the
+    page <title> uses ``striptags``, which would undo one escaping): titles come from data, so they are
+    HTML-escaped here, and the <title> override in templates/overrides/main.html prints them as they are."""
+    import html
+
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append({html.escape(str(k), quote=True): escape_nav(v) if isinstance(v, list) else v for k, v in item.items()})
+        else:
+            out.append(item)
+    return out
+
+
 def nav(corpus: Corpus, lang: Lang) -> list[dict]:
+    return escape_nav(_nav(corpus, lang))
+
+
+def _nav(corpus: Corpus, lang: Lang) -> list[dict]:
     t = lang.t
     topics_nav = [{t("专题对比", "Topics"): ["topics/index.md"] + [{lang.name(v.topic): f"topics/{v.topic.id}.md"}
                                                                for v in corpus.topics]}] if corpus.topics else []
