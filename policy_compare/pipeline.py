@@ -115,9 +115,7 @@ def render_language(corpus, docs: Path, lang) -> list:
     writer = render.Writer(docs)
     for rel, path in content_files(ROOT / "content", lang.code).items():
         writer.write_bytes(rel, path.read_bytes())
-    renderer = render.PageRenderer(corpus, docs, lang)
-    renderer.out = writer
-    nav = renderer.all()
+    nav = render.write_pages(corpus, docs, lang, writer)
     for name, text in exports.files(corpus).items():
         writer.write_raw(f"data/{name}", text)
     writer.prune()

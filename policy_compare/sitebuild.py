@@ -2,7 +2,8 @@
 
 MkDocs runs in strict mode with link and anchor validation, so a broken
 generated link fails the build. The finished site replaces the output folder
-in two renames; until then the previous site stays untouched.
+in two renames; until then the previous site stays untouched. (The offline bundle is derived from
+the built site by :mod:`.offline`.)
 """
 from __future__ import annotations
 
@@ -75,27 +76,3 @@ def swap(new_site: Path, out_dir: Path) -> None:
     shutil.move(str(new_site), str(out_dir))
     if old.exists():
         shutil.rmtree(old)
-
-
-def localised_content(content: Path, docs: Path, lang_code: str) -> None:
-    """Copy ``content/`` into ``docs`` for one language: ``page.en.md`` replaces ``page.md`` on the English
-    site and is left out of the Chinese one. A page without an English twin is shown as it is."""
-    def ignore(folder, names):
-        return [n for n in names if n.endswith(".en.md")]
-    shutil.copytree(content, docs, ignore=ignore)
-    if lang_code != "zh":
-        for twin in content.rglob(f"*.{lang_code}.md"):
-            target = docs / twin.relative_to(content).with_name(twin.name.replace(f".{lang_code}.md", ".md"))
-            shutil.copyfile(twin, target)
-
-
-def zip_folder(folder: Path, zip_path: Path, top: str) -> Path:
-    """Zip ``folder`` into ``zip_path`` with every entry below ``top/`` (deterministic order)."""
-    import zipfile
-
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                z.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
-    return zip_path
