@@ -125,11 +125,12 @@ def first_visits(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
         for path in paths:
             context = browser.new_context()
             page = context.new_page()
-            sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+            finished: list = []
+            page.on("requestfinished", lambda r: finished.append(r))
             page.goto(base + path, wait_until="networkidle")
             page.wait_for_timeout(500)
-            out[path] = (len(sizes), sum(sizes))
+            sizes = [r.sizes() for r in finished]  # while the page is open
+            out[path] = (len(sizes), sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes))
             context.close()
         browser.close()
     httpd.shutdown()
