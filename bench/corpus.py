@@ -241,10 +241,8 @@ def cities(n: int, rng: random.Random) -> list[tuple]:
 
 
 def valid(plan_path: Path, data: Path) -> list[str]:
-    from policy_compare.validate import LINE_RULES, PLAN_RULES, load_plan
-    lp, problems = load_plan(plan_path, data)
-    if lp is not None:
-        problems += [p for rule in PLAN_RULES + LINE_RULES for p in rule(lp)]
+    from policy_compare.validate import check_plan
+    _, problems = check_plan(plan_path, data)
     return [str(p) for p in problems]
 
 

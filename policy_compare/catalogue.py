@@ -40,7 +40,11 @@ class Loaded:
     departments: DepartmentCatalogue | None = None
     glossary: Glossary | None = None
     docs: dict[str, Document | None] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    found: dict[str, list[Problem]] = field(default_factory=dict)  # each file's own problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for name in FILES for p in self.found.get(name, [])]
 
     def catalogues(self) -> Catalogues | None:
         if any(getattr(self, name) is None for name in FILES):
@@ -53,7 +57,7 @@ def load_catalogue(path: Path, model, unique_ids: bool = True):
     """Load one catalogue file; an absent file is an empty catalogue. Returns (catalogue, doc, problems)."""
     from .validate import check_schema
 
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return model(**{next(iter(model.model_fields)): []}), None, []
     doc, problems = load_yaml(path)
     if doc is None:
@@ -83,5 +87,5 @@ def load_catalogues(data_dir: Path) -> Loaded:
         catalogue, doc, problems = load_catalogue(data_dir / f"{name}.yaml", model, unique)
         setattr(loaded, name, catalogue)
         loaded.docs[name] = doc
-        loaded.problems += problems
+        loaded.found[name] = problems
     return loaded

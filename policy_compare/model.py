@@ -11,6 +11,7 @@ field and the fix lives beside it in a :class:`Correction`.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Literal, Optional
@@ -18,6 +19,30 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # plans of the People's Republic, horizons up to the end of the century
+MAX_VALUE = 1e12  # larger than any count, rate or amount a city plan states
+
+
+def _plausible_year(v: int) -> int:
+    if not FIRST_YEAR <= v <= LAST_YEAR:
+        raise ValueError(f"year {v} is not a plausible plan year ({FIRST_YEAR}-{LAST_YEAR})")
+    return v
+
+
+def _plausible_date(v: date) -> date:
+    if not FIRST_YEAR <= v.year <= LAST_YEAR:
+        raise ValueError(f"date {v.isoformat()} is not a plausible plan date ({FIRST_YEAR}-{LAST_YEAR})")
+    return v
+
+
+def _finite_value(v: float) -> float:
+    if math.isnan(v) or math.isinf(v):
+        raise ValueError(f"'{v}' is not a number a plan can state; write digits, e.g. 22.5 (put words in value_text)")
+    if abs(v) > MAX_VALUE:
+        raise ValueError(f"{v:g} is too large to be a plan's value (at most {MAX_VALUE:g}); check the digits and the unit")
+    return v
+
+
 Year = int
 
 
@@ -60,12 +85,8 @@ class Target(Strict):
     relative: bool = Field(False, description="True when the value is a change (提高10%, 降低20%, 增长…) rather than a level; say the base in 'note'.")
     note: Optional[str] = Field(None, description="Editor's note in English, e.g. the base of a relative target.")
 
-    @field_validator("year")
-    @classmethod
-    def _plausible_year(cls, v: int) -> int:
-        if not 1949 <= v <= 2100:
-            raise ValueError(f"year {v} is not a plausible plan year (1949-2100)")
-        return v
+    _year = field_validator("year")(lambda v: _plausible_year(v))
+    _values = field_validator("value", "value_max")(lambda v: v if v is None else _finite_value(v))
 
 
 class Provision(Strict):
@@ -147,6 +168,8 @@ class Period(Strict):
     start: Year = Field(description="First year the plan covers.")
     end: Year = Field(description="Last year / final horizon of the plan.")
 
+    _years = field_validator("start", "end")(lambda v: _plausible_year(v))
+
 
 class Plan(Strict):
     """One policy document of one city."""
@@ -167,6 +190,15 @@ class Plan(Strict):
     summary_en: Optional[str] = Field(None, description="One-sentence English description of the document (editor's words, not a translation).")
     defects: list[Defect] = Field(default_factory=list, description="Defects of the source, each recorded explicitly.")
     sections: list[Section] = Field(description="The document body: top-level headings in order (a preamble may be a section with kind 'part').")
+
+    @field_validator("target_years")
+    @classmethod
+    def _target_years(cls, years: list[int]) -> list[int]:
+        for y in years:
+            _plausible_year(y)
+        return years
+
+    _dates = field_validator("date_written", "date_published")(lambda v: v if v is None else _plausible_date(v))
 
 
 class Topic(Strict):

@@ -53,7 +53,7 @@ def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads
     """(path below the site, bytes) of every file of the bundle, in a stable order; ``lang_roots`` are the
     language folders ('' and 'en')."""
     roots = sorted((site / r for r in lang_roots), key=lambda p: len(p.parts), reverse=True)
-    for path in sorted(site.rglob("*")):
+    for path in sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix()):
         rel = path.relative_to(site)
         if (rel.parts and rel.parts[0] in skip) or not path.is_file():
             continue
@@ -76,13 +76,21 @@ def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads
 
 def write_zip(site: Path, zip_path: Path, lang_roots: list[str], top: str = "policy-compare") -> Path:
     """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk)."""
+    import time
     import zipfile
 
+    from .sitebuild import source_date_epoch
+
+    # the build's date (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)  # zip dates start in 1980
+    stamp = time.gmtime(epoch)[:6]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for name, data in files(site, lang_roots):
-            z.writestr(zipfile.ZipInfo(f"{top}/{name}", date_time=(2020, 1, 1, 0, 0, 0)), data,
-                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data, compresslevel=6)
     return zip_path
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,10 +144,10 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = workspace(data_dir, out_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
-        tmp = Path(tmp)
+    # under the output folder's lock (sitebuild.build_dir): the kept working folder is this output's too
+    with sitebuild.build_dir(out_dir) as tmp, sitebuild.fixed_build_date():
+        work = workspace(data_dir, out_dir)
+        work.mkdir(parents=True, exist_ok=True)
         site = tmp / "site"
         with stage("search"):
             words = search.write_user_dict(corpus, work / "jieba_user_dict.txt")

@@ -1,15 +1,25 @@
 """Stage 5 — MkDocs: build the rendered docs folder into a site, then swap it in.
 
 MkDocs runs in strict mode with link and anchor validation, so a broken
-generated link fails the build. The finished site replaces the output folder
-in two renames; until then the previous site stays untouched. (The offline bundle is derived from
-the built site by :mod:`.offline`.)
+generated link fails the build. The site is built in a temporary folder beside
+the output, under a lock (:func:`build_dir`), and swapped in by one atomic
+rename (:func:`swap`): a build killed at any moment, or two builds into the
+same folder at once, never leave a partial or mixed site. Dates come from
+SOURCE_DATE_EPOCH or the commit (:func:`source_date_epoch`), so builds repeat
+byte for byte.
 """
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import logging
+import os
 import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .problems import BuildFailed, Problem
 
@@ -66,13 +76,120 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         logger.removeHandler(handler)
 
 
+@contextmanager
+def build_dir(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out_dir`` to build in, held under a lock on ``out_dir``.
+
+    Two builds into the same ``--out`` take turns (the second waits for the lock; the kernel releases it
+    when a build dies, so a killed build never blocks the next one). Under the lock no other build of
+    ``out_dir`` is running, so any ``.build-<name>-*`` folder found there was left by a killed build and
+    is removed."""
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with open(parent / f".{out_dir.name}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            prefix = f".build-{out_dir.name}-"
+            for stale in parent.glob(prefix + "*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            old = out_dir.with_name(out_dir.name + ".old")
+            if old.is_dir() and not out_dir.exists():  # killed between the two renames of the fallback swap
+                old.rename(out_dir)
+            tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+            try:
+                yield tmp
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def swap(new_site: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``new_site``: rename the old one aside, move the new one in, delete the old."""
+    """Replace ``out_dir`` by ``new_site`` atomically: at every moment ``out_dir`` is the old site or the new
+    one, whole. The old site ends up at ``new_site``'s path (inside the build folder, removed with it).
+    Without renameat2: rename the old one aside, move the new one in (``build_dir`` restores the old one if a
+    build is killed in between), delete the old."""
+    if not out_dir.exists():
+        new_site.rename(out_dir)
+        return
+    if out_dir.is_dir() and not out_dir.is_symlink() and _exchange(new_site, out_dir):
+        shutil.rmtree(new_site, ignore_errors=True)
+        return
     old = out_dir.with_name(out_dir.name + ".old")
     if old.exists():
         shutil.rmtree(old)
-    if out_dir.exists():
-        out_dir.rename(old)
+    out_dir.rename(old)
     shutil.move(str(new_site), str(out_dir))
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(old)
+
+
+def source_date_epoch(root: Path = ROOT) -> int:
+    """The build's timestamp: SOURCE_DATE_EPOCH when set, else the time of the checked-out commit, else the
+    newest file in data/ — never the clock, so two builds of one commit are byte-identical (sitemap
+    lastmod, gzip headers, zip entry times)."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return max((int(p.stat().st_mtime) for p in (root / "data").rglob("*") if p.is_file()), default=315532800)
+
+
+@contextmanager
+def fixed_build_date() -> Iterator[int]:
+    """Set SOURCE_DATE_EPOCH (MkDocs reads it for build dates) for the duration of a build."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield epoch
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def localised_content(content: Path, docs: Path, lang_code: str) -> None:
+    """Copy ``content/`` into ``docs`` for one language: ``page.en.md`` replaces ``page.md`` on the English
+    site and is left out of the Chinese one. A page without an English twin is shown as it is."""
+    def ignore(folder, names):
+        return [n for n in names if n.endswith(".en.md")]
+    shutil.copytree(content, docs, ignore=ignore)
+    if lang_code != "zh":
+        for twin in content.rglob(f"*.{lang_code}.md"):
+            target = docs / twin.relative_to(content).with_name(twin.name.replace(f".{lang_code}.md", ".md"))
+            shutil.copyfile(twin, target)
+
+
+def zip_folder(folder: Path, zip_path: Path, top: str) -> Path:
+    """Zip ``folder`` into ``zip_path`` with every entry below ``top/``: sorted, with the build's date
+    (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes."""
+    import time
+    import zipfile
+
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)  # zip dates start in 1980
+    stamp = time.gmtime(epoch)[:6]
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix()):
+            if path.is_file():
+                info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, path.read_bytes(), compresslevel=9)
+    return zip_path

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from .load import Document, display_path, load_yaml
+from .load import Document, display_path, load_text, load_yaml
 from .model import Plan, Provision, Section
 from .problems import Problem
 
@@ -61,6 +61,8 @@ def _friendly(err: dict, model_fields: list[str]) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         extra = " (a year is written with digits only, like 2030)" if key in ("year", "start", "end") or "year" in str(loc) else ""
         return f"'{_shorten(value)}' is not a whole number{extra}"
+    if kind in ("float_parsing", "float_type") and isinstance(value, int):
+        return f"'{_shorten(value)}' is too large to be a plan's value; check the digits and the unit"
     if kind in ("float_parsing", "float_type"):
         return f"'{_shorten(value)}' is not a number (write digits only, e.g. 22.5; put words in value_text)"
     if kind == "literal_error":
@@ -70,8 +72,16 @@ def _friendly(err: dict, model_fields: list[str]) -> str:
         return f"'{_shorten(value)}' is not a valid ID: use lower-case letters, digits and hyphens (e.g. 's2-1-p3')"
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
         return f"'{_shorten(value)}' is not a date: write YYYY-MM-DD, e.g. 2020-03-25"
+    if kind == "string_type" and value is None:
+        return "the value is empty; write the text after the colon (or remove the key if it is optional)"
+    if kind == "string_type" and isinstance(value, bool):
+        return f"expected text, got '{value}' (YAML reads yes/no/on/off as true/false); put the text in quotes"
     if kind in ("string_type",):
         return f"expected text, got '{_shorten(value)}'"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        word = "at least" if kind.startswith("greater") else "at most"
+        return f"'{_shorten(value)}' is out of range: it must be {word} {bound}"
     if kind in ("list_type",):
         return f"expected a list (items starting with '- '), got '{_shorten(value)}'"
     if kind in ("model_type", "dict_type"):
@@ -245,11 +255,14 @@ def rule_target_values(lp: LoadedPlan) -> list[Problem]:
 
 
 def rule_period(lp: LoadedPlan) -> list[Problem]:
-    """period.start <= period.end, and target_years are ascending."""
+    """period.start <= period.end, the plan is not published before it is written, and target_years are ascending."""
     p = lp.plan
     problems = []
     if p.period.start > p.period.end:
         problems.append(lp.problem(("period",), "bad_period", f"start {p.period.start} is after end {p.period.end}"))
+    if p.date_published is not None and p.date_published < p.date_written:
+        problems.append(lp.problem(("date_published",), "published_before_written",
+                                   f"{p.date_published} is before date_written {p.date_written}; a document is published after it is written"))
     if list(p.target_years) != sorted(set(p.target_years)):
         problems.append(lp.problem(("target_years",), "target_years_order", "list each year once, in ascending order"))
     return problems
@@ -334,6 +347,15 @@ CROSS_RULES = [cross_unique_plan_ids]
 TOPIC_RULES = [cross_known_topics, cross_tagged]
 
 
+def not_plans(plan_dir: Path) -> list[Problem]:
+    """Rule (warning): every file in plans/ is a plan (*.yaml); 'ordos-2020.yaml.txt' would vanish from the site."""
+    return [Problem(display_path(path), 1, "", "not_a_plan",
+                    "this is not a plan file and is left out of the site; plans end in .yaml — rename it or move it out of plans/",
+                    level="warning")
+            for path in sorted(plan_dir.iterdir())
+            if not path.name.startswith(".") and path.suffix not in (".yaml", ".yml")]
+
+
 def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> list[Problem]:
     """A target's explicit indicator_id is an ID in data/indicators.yaml."""
     problems = []
@@ -388,12 +410,45 @@ def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Probl
     problems += schema_problems
     if plan is None:
         return None, problems
-    src_path = data_dir / plan.source.file
-    if not src_path.is_file():
-        problems.append(Problem(doc.display, doc.line_of(("source", "file")), ("source", "file"), "source_missing",
-                                f"'{plan.source.file}' does not exist under {display_path(data_dir)}/"))
+    src_path, found = source_path(plan, doc, data_dir)
+    problems += found
+    if src_path is None:
         return None, problems
-    return LoadedPlan(plan, doc, src_path.read_text(encoding="utf-8")), problems
+    text, found = load_text(src_path)
+    if text is None:
+        line = doc.line_of(("source", "file"))
+        problems += [Problem(doc.display, line, ("source", "file"), p.code,
+                             f"'{plan.source.file}'" + (f" (line {p.line})" if p.code in ("encoding", "binary") else "") + f": {p.message}")
+                     for p in found]
+        return None, problems
+    if not text.strip():
+        problems.append(Problem(doc.display, doc.line_of(("source", "file")), ("source", "file"), "empty_source",
+                                f"'{plan.source.file}' is empty; put the captured source text in it"))
+        return None, problems
+    return LoadedPlan(plan, doc, text), problems
+
+
+def source_path(plan: Plan, doc: Document, data_dir: Path) -> tuple[Path | None, list[Problem]]:
+    """Rule: source.file names a file inside the data folder (after following symbolic links)."""
+    loc = ("source", "file")
+    where = (doc.display, doc.line_of(loc), loc)
+    name = plan.source.file
+    path = data_dir / name
+    try:
+        inside = "\x00" not in name and path.resolve(strict=False).is_relative_to(data_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: reported when the file is read
+        inside = True
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        return None, [Problem(*where, "source_outside_data",
+                              f"'{_shorten(name)}' is outside the data folder; give a path inside it, like 'sources/{plan.id}.txt'")]
+    if not inside:
+        return None, [Problem(*where, "source_outside_data",
+                              f"'{_shorten(name)}' is a symbolic link leading outside the data folder; put the source text itself in the data folder")]
+    if path.is_dir():
+        return None, [Problem(*where, "source_missing", f"'{name}' is a folder; name the source text file, like 'sources/{plan.id}.txt'")]
+    if not path.is_file() and not path.is_symlink():
+        return None, [Problem(*where, "source_missing", f"'{name}' does not exist under {display_path(data_dir)}/")]
+    return path, []
 
 
 def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
@@ -401,8 +456,9 @@ def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Prob
     lp, problems = load_plan(path, data_dir)
     if lp is not None:
         found = [p for rule in PLAN_RULES for p in rule(lp)]
-        if not any(p.code in ("not_verbatim", "bad_body_lines") for p in found):
-            found += [p for rule in LINE_RULES for p in rule(lp)]
+        for rule in LINE_RULES:  # a wrong source_line would also show as an unencoded line: one message
+            if not any(p.code in ("not_verbatim", "bad_body_lines", "wrong_source_line") for p in found):
+                found += rule(lp)
         problems += found
     return lp, problems
 
@@ -415,7 +471,7 @@ def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) 
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
         return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
-    plans, problems = [], []
+    plans, problems = [], not_plans(plan_dir)
     for path in files:
         lp, found = plan_stage(path, data_dir)
         problems += found
@@ -423,15 +479,20 @@ def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) 
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    problems += catalogues.problems
+    # each catalogue's own problems, then the rules that hold the plans against it
+    problems += catalogues.found["topics"]
     if catalogues.topics is not None and catalogues.topics.topics:
         ids = {t.id for t in catalogues.topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
+    problems += catalogues.found["indicators"]
     if catalogues.indicators is not None:
         problems += cross_known_indicators(plans, {i.id for i in catalogues.indicators.indicators})
+    problems += catalogues.found["links"]
     if catalogues.docs.get("links") is not None and catalogues.links is not None:
         problems += cross_known_link_ids(plans, catalogues.links, catalogues.docs["links"])
+    problems += catalogues.found["departments"]
     if catalogues.docs.get("departments") is not None and catalogues.departments is not None:
         problems += cross_known_departments(plans, catalogues.departments, catalogues.docs["departments"])
+    problems += catalogues.found["glossary"]
     return plans, problems

@@ -66,14 +66,6 @@ NOT_THE_SAME_INDICATOR = {
 }
 
 
-def test_unit_normalisation_cases():
-    from policy_compare.compare import normalise_unit
-    assert normalise_unit("％") == "%"
-    assert normalise_unit("1/1000") == "‰" and normalise_unit("‰") == "‰"
-    assert normalise_unit("/10万") == "1/10万" and normalise_unit("1/10万") == "1/10万"
-    assert normalise_unit(None) is None and normalise_unit("亿元") == "亿元"
-
-
 def test_no_target_is_left_unmapped_by_accident(site: Path):
     from policy_compare.compare import normalise_unit, normalise_wording
     indicators = {i["id"]: i for i in yaml.safe_load((DATA / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]}

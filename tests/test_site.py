@@ -47,8 +47,8 @@ def parse(path: Path) -> Page:
 
 @pytest.fixture(scope="session")
 def pages(site: Path) -> dict[Path, Page]:
-    """Every page but 404.html, whose links are root-absolute by design (it is served at any path)."""
-    return {p: parse(p) for p in site.rglob("*.html") if p.name != "404.html"}
+    """Every page, 404.html included (its links are relative to the site root, where it lies)."""
+    return {p: parse(p) for p in site.rglob("*.html")}
 
 
 def target_file(site: Path, page: Path, href: str) -> tuple[Path | None, str]:

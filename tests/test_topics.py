@@ -22,12 +22,23 @@ def test_taxonomy_covers_the_fifteen_healthy_china_actions():
         assert t["name_zh"] and t["name_en"] and t["description"]
 
 
-def test_every_provision_is_tagged_with_known_topics(plans):
+def test_untagged_provisions_and_unknown_topics_are_refused(plans):
+    """On the real plans: no provision is untagged or carries an unknown topic, and the rules that say so do
+    flag one provision stripped of its topics and one given a misspelt topic."""
+    from policy_compare.validate import cross_known_topics, cross_tagged
     known = set(topic_ids())
-    untagged = [f"{lp.plan.id}.{p.id}" for lp in plans for p, _, _ in iter_provisions(lp.plan) if not p.topics]
-    unknown = [(lp.plan.id, p.id, t) for lp in plans for p, _, _ in iter_provisions(lp.plan) for t in p.topics if t not in known]
-    assert untagged == []
-    assert unknown == []
+    assert cross_tagged(plans, known) == [] and cross_known_topics(plans, known) == []
+    lp = plans[0]
+    (first, loc1, _), (second, loc2, _) = list(iter_provisions(lp.plan))[:2]
+    broken = lp.plan.model_copy(deep=True)
+    provisions = [p for p, _, _ in iter_provisions(broken)]
+    object.__setattr__(provisions[0], "topics", [])
+    object.__setattr__(provisions[1], "topics", ["tobaco-alcohol"])
+    mutated = type(lp)(broken, lp.doc, lp.source_text)
+    assert [(p.loc, p.code) for p in cross_tagged([mutated], known)] == [(loc1 + ("id",), "untagged_provision")]
+    unknown = cross_known_topics([mutated], known)
+    assert [(p.loc, p.code) for p in unknown] == [(loc2 + ("topics", 0), "unknown_topic")]
+    assert "Did you mean 'tobacco-alcohol'?" in unknown[0].message
 
 
 def test_every_topic_has_a_page_listing_exactly_its_provisions(site: Path, plans):

@@ -10,7 +10,6 @@ import pytest
 from conftest import MINI, run_build
 
 PLAN = "plans/mini-2020.yaml"
-F = f"tests/fixtures/mini-broken/{PLAN}"  # shown path; see broken_copy
 
 # (case, replace this, with this, expected error line)
 CASES = [
@@ -27,7 +26,7 @@ CASES = [
     ("bad_comparator", "          comparator: '>='\n          value: 22\n", "          comparator: ≥\n          value: 22\n",
      "{f}:132: sections[3].sections[0].sections[1].provisions[0].targets[0].comparator: '≥' is not allowed here; use one of '=', '>=', '<=', '>', '<' or '~' [schema]"),
     ("unknown_source", "file: sources/mini-2020.txt", "file: sources/mini-2021.txt",
-     "{f}:22: source.file: 'sources/mini-2021.txt' does not exist under tests/fixtures/mini-broken/ [source_missing]"),
+     "{f}:22: source.file: 'sources/mini-2021.txt' does not exist under {data}/ [source_missing]"),
     ("unknown_key_typo", "          value: 22\n          unit: '%'", "          value: 22\n          units: '%'",
      "{f}:134: sections[3].sections[0].sections[1].provisions[0].targets[0].units: unknown key 'units'. Did you mean 'unit'? [schema]"),
     ("bad_date", "date_written: '2020-03-25'", "date_written: '2020-13-25'",
@@ -38,14 +37,11 @@ CASES = [
 
 
 @pytest.fixture
-def broken_copy():
-    """A fresh copy of the mini fixture at a fixed path (so messages name a stable file)."""
-    dest = MINI.parent / "mini-broken"
-    if dest.exists():
-        shutil.rmtree(dest)
+def broken_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the mini fixture in a temporary folder (never in the source tree)."""
+    dest = tmp_path / "mini-broken"
     shutil.copytree(MINI, dest)
-    yield dest
-    shutil.rmtree(dest)
+    return dest.resolve()
 
 
 def test_mini_fixture_is_valid():
@@ -64,7 +60,7 @@ def test_bad_input_gives_one_clear_line(broken_copy: Path, case, old, new, expec
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines == [expected.format(f=F), "build failed: 1 error"]
+    assert lines == [expected.format(f=f"{broken_copy}/{PLAN}", data=broken_copy), "build failed: 1 error"]
 
 
 def test_failed_build_leaves_previous_site(broken_copy: Path, tmp_path: Path):
@@ -95,11 +91,31 @@ def test_many_mistakes_are_all_reported(broken_copy: Path):
 
 
 def test_import_drafts_a_valid_structure(tmp_path: Path):
-    """`build.py import` slices the source into headings and provisions verbatim."""
-    proc = run_build("import", str(MINI / "sources" / "mini-2020.txt"))
+    """`build.py import` drafts a plan that passes the schema and whose headings, texts and quotes are all
+    verbatim from the source: saved as the plan file, validation finds nothing wrong with its structure."""
+    import yaml
+    from policy_compare.validate import iter_provisions, iter_sections, load_plan, rule_unique_ids, rule_verbatim
+    data = tmp_path / "data"
+    shutil.copytree(MINI / "sources", data / "sources")
+    proc = run_build("import", str(data / "sources" / "mini-2020.txt"), "--id", "mini-2020")
     assert proc.returncode == 0, proc.stderr
-    assert "heading: (一)实施健康知识普及行动" in proc.stdout
-    assert "responsibility_quote: (牵头部门:市卫生健康委员会,配合部门:市委宣传部、市人力资源和社会保障局)" in proc.stdout
+    draft = yaml.safe_load(proc.stdout)
+    curated = yaml.safe_load((MINI / PLAN).read_text(encoding="utf-8"))
+    # the metadata a person fills in (TODO in the draft) from the curated plan; the structure stays the draft's
+    draft.update({k: v for k, v in curated.items() if k not in ("sections", "source")})
+    draft["source"]["body_lines"] = curated["source"]["body_lines"]
+    (data / "plans").mkdir()
+    (data / "plans" / "mini-2020.yaml").write_text(yaml.safe_dump(draft, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lp, problems = load_plan(data / "plans" / "mini-2020.yaml", data)
+    assert lp is not None, "\n".join(map(str, problems))
+    assert problems == [] and rule_unique_ids(lp) == []
+    # every text is sliced from the source; only the placeholders a person replaces ('TODO: …') are not
+    assert [p for p in rule_verbatim(lp) if "'TODO" not in p.message] == []
+    headings = [s.heading for s, _ in iter_sections(lp.plan.sections)]
+    assert "(一)实施健康知识普及行动" in headings
+    provisions = list(iter_provisions(lp.plan))
+    assert len(provisions) >= 8
+    assert any(p.lead == ["市卫生健康委员会"] and "市委宣传部" in p.partners for p, _, _ in provisions)
 
 
 def test_unknown_topic_and_indicator_are_reported_with_a_hint(broken_copy: Path):
@@ -134,8 +150,8 @@ def test_link_edits_name_real_provisions_with_their_line(broken_copy: Path):
     proc = run_build("check", "--data", str(broken_copy))
     lines = proc.stderr.strip().splitlines()
     assert lines == [
-        "tests/fixtures/mini-broken/links.yaml:4: suppress[0].b: 'mini-2020.s1-1-p9' is not a provision ID. "
+        f"{broken_copy}/links.yaml:4: suppress[0].b: 'mini-2020.s1-1-p9' is not a provision ID. "
         "Did you mean 'mini-2020.s1-1-p1'? [unknown_provision]",
-        "tests/fixtures/mini-broken/links.yaml:3: suppress[0]: 'mini-2020.s1-1-p1' and 'mini-2020.s1-1-p9' are in the same plan [link_to_same_plan]",
+        f"{broken_copy}/links.yaml:3: suppress[0]: 'mini-2020.s1-1-p1' and 'mini-2020.s1-1-p9' are in the same plan [link_to_same_plan]",
         "build failed: 2 errors",
     ]
