@@ -67,9 +67,9 @@ def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads
                 if "location" in doc:
                     doc["location"] = offline_address(doc["location"]) if doc["location"] else "index.html"
             data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-            yield name, data.encode("utf-8")
-            if not (path.parent / "search_index.js").exists():
+            if not (path.parent / "search_index.js").exists():  # before .json: entries stay in sorted order
                 yield name[:-len(".json")] + ".js", f"var __index = {data}".encode("utf-8")
+            yield name, data.encode("utf-8")
         else:
             yield name, path.read_bytes()
 
