@@ -3,7 +3,8 @@
 
     python build.py                 validate, render and build site/
     python build.py check           validate the data only
-    python build.py import SRC.txt  print a draft plan YAML for a source text
+    python build.py import SRC      print a draft plan YAML for a .txt/.html/.docx/.pdf plan
+                                    (--write: into data/; --review [FILE]: the review page)
     python build.py serve           build, then serve site/ on http://127.0.0.1:8000/
     python build.py render --out D  render pages + mkdocs.yml into D for another engine (Zensical)
 
@@ -28,10 +29,13 @@ from policy_compare.problems import BuildFailed  # noqa: E402
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "schema", "render"])
-    parser.add_argument("source", nargs="?", help="with 'import': the source text file")
+    parser.add_argument("source", nargs="?", help="with 'import': the plan file (.txt, .html, .docx or .pdf)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     parser.add_argument("--id", help="with 'import': the plan ID (default: the file name)")
+    parser.add_argument("--write", action="store_true", help="with 'import': write sources/<id>.txt, the original beside it, plans/<id>.yaml and drafts/ into --data (default: print the draft)")
+    parser.add_argument("--force", action="store_true", help="with 'import --write': overwrite existing files")
+    parser.add_argument("--review", nargs="?", const="", metavar="FILE", help="with 'import': also write the review page (default <id>.review.html)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port")
     parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="with 'render': the interface language")
@@ -46,8 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("build.py import: name the source text file, e.g. python build.py import data/sources/ordos-2020.txt")
                 return 2
             from policy_compare import importer
-            sys.stdout.write(importer.run(Path(args.source), args.id))
-            return 0
+            return importer.cli(Path(args.source), args.id, args.data, args.write, args.force, args.review)
         if args.command == "schema":
             from policy_compare import schema_doc
             sys.stdout.write(schema_doc.json_schema())

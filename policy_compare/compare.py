@@ -164,6 +164,7 @@ class RelatedItem:
     terms: tuple[str, ...]
     pinned: bool
     excerpt: str
+    strength: str = ""  # plain-language strength of the match (links.STRENGTH), shown instead of the score
 
 
 def excerpt(text: str, terms: tuple[str, ...], width: int = 90) -> str:
@@ -309,15 +310,17 @@ def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
 
 def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
     from .links import compute_links
-    raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress)
+    from .search import user_words
+    raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=tuple(user_words(corpus)))
     out = {}
     for source_id, found in raw.items():
         items = []
         for link in found:
             ref = corpus.by_id[link.target]
-            shown = ref.provision.text
-            terms = link.terms if ref.plan.script == "simplified" else tuple(t for t in link.terms if t in shown)
-            items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned, excerpt(shown, terms)))
+            shown = link.snippet if link.snippet and len(link.snippet) <= 120 else ref.provision.text
+            terms = tuple(t for t in link.terms if t in shown)
+            items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned,
+                                     shown if shown == link.snippet else excerpt(shown, terms), link.strength))
         out[source_id] = items
     return out
 
@@ -346,11 +349,11 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     for r in corpus.provisions:
         corpus.by_plan.setdefault(r.plan.id, []).append(r)
     corpus.topics = topic_views(corpus, catalogues.topics)
-    with (stage or _untimed)("links"):
-        corpus.related = related_items(corpus, catalogues)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
     corpus.departments = department_groups(corpus, catalogues.departments.departments)
     corpus.responsibility = responsibility(corpus)
     corpus.responsibility_totals = responsibility_totals(corpus)
     corpus.glossary = catalogues.glossary
+    with (stage or _untimed)("links"):
+        corpus.related = related_items(corpus, catalogues)  # last: its word list uses the names above
     return corpus

@@ -2,33 +2,59 @@
 
 Method (documented on the About page and in README):
 1. Text for matching: the provision text without its responsibility parenthesis, Traditional converted
-   to Simplified (OpenCC t2s) so Lishui matches the others.
-2. Features: character bigrams and trigrams of CJK runs, TF-IDF weighted (sublinear tf, smoothed idf over
-   all provisions), L2-normalised.
-3. Score: cosine similarity of two provisions from *different* plans. A pair is linked when the score is at
-   least ``THRESHOLD`` and the two share a substantive topic (not only overview/governance), or when the
-   score is at least ``THRESHOLD_ANY`` without a shared topic. Short provisions (names in a member list,
-   titles) and tables are not linked.
-4. Each provision keeps its ``TOP_K`` best links, best first; ``data/links.yaml`` pins or suppresses pairs.
-5. The reason shown: shared topics and the longest shared key terms (adjacent shared n-grams merged).
+   to Simplified (OpenCC t2s) so Lishui matches the others. Each provision is also cut into sentences
+   (at 。；！？), so a short measure can be found inside a long omnibus paragraph of another plan.
+2. Features: words from jieba (search mode, so a compound also yields its parts; the catalogue names are
+   kept whole through a user dictionary), minus generic policy verbs; TF-IDF weighted (scikit-learn,
+   sublinear tf, smoothed idf over all provisions; words in more than ``MAX_DF`` of the provisions are
+   dropped), L2-normalised, for whole provisions and for sentences.
+3. Candidates without comparing every pair: sparse matrix products (provisions × provisions and
+   sentences × sentences), computed in chunks of rows, keep for each row only its ``CANDIDATES`` best
+   neighbours in other plans. Cost grows with the number of rows times the neighbours they share words
+   with, memory with one chunk; ties are broken by stable IDs, so two runs give the same links.
+4. Score of a candidate pair: the larger of the provisions' cosine and ``SENTENCE_WEIGHT`` × the best
+   sentence pair's cosine. A pair is linked when the score is at least ``THRESHOLD`` and the two share a
+   substantive topic (not only overview/governance), or at least ``THRESHOLD_ANY`` without one. Tables and
+   very short provisions (headings, names) are not linked.
+5. Each provision keeps its ``TOP_K`` best links, best first; ``data/links.yaml`` pins or suppresses pairs.
+6. What readers see: the matching sentence of the other provision, its shared words highlighted (whole
+   jieba words, longest first), shared topics and a plain strength (``strength``), never the raw score.
 
-Precision and recall are measured against hand-labelled pairs in tests/links_labelled.yaml.
+Quality is measured on pairs labelled by reading (tests/links_labelled.yaml, bench/links_random_sample.yaml
+and bench/links_sample_2026-12.yaml; python bench/tune_links.py).
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-THRESHOLD = 0.10
-THRESHOLD_ANY = 0.40
-TOP_K = 3
-MIN_CHARS = 25
+THRESHOLD = 0.30
+THRESHOLD_ANY = 0.55
+SENTENCE_WEIGHT = 1.0
+TOP_K = 5
+CANDIDATES = 12  # neighbours kept per provision and per sentence before scoring
+MAX_DF = 0.2
+MIN_CHARS = 8
+MIN_SENTENCE_CHARS = 6
+CHUNK = 512  # rows per sparse product
+PROBE_TERMS = 8  # candidates are found through each row's strongest words only ...
+PROBE_POSTINGS = 1000  # ... and words shared by at most this many rows (exact scores are computed after)
+STRENGTH = ((0.5, "high"), (0.35, "medium"), (0.0, "partial"))
 GENERIC_TOPICS = {"overview", "governance"}
 
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
+# Verbs and nouns every plan uses for every measure: they say nothing about which measure it is.
+STOP = frozenset("""
+推进 推动 加强 加快 完善 健全 建立 建设 开展 实施 提高 提升 强化 落实 深化 促进 支持 鼓励 积极 全面 进一步
+持续 不断 深入 大力 切实 着力 有效 逐步 稳步 加大 力度 工作 机制 体系 制度 服务 管理 能力 水平 发展 工程
+行动 项目 政策 措施 相关 有关 各级 各类 全市 我市 市级 以上 以下 达到 实现 形成 保持 基本 重点 主要 分别
+明显 显著 规范 标准 质量 健康 卫生 医疗 构建 打造 提供 开展 引导 探索 做好 做实 统筹 优化 创新 综合 覆盖
+人群 居民 群众 人民 社会 部门 单位 机构 责任 主体 牵头 配合 负责 职责 分工 市委 市政府 年度 到位
+""".split())
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 
 
 @lru_cache(maxsize=2)
@@ -37,10 +63,12 @@ def _converter(config: str):
     return OpenCC(config)
 
 
+@lru_cache(maxsize=100_000)
 def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+@lru_cache(maxsize=100_000)
 def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
@@ -52,12 +80,47 @@ def match_text(prov, script: str) -> str:
     return to_simplified(text) if script == "traditional" else text
 
 
-def ngrams(text: str) -> Counter:
-    grams: Counter = Counter()
+@lru_cache(maxsize=8)
+def _tokenizer(words: tuple[str, ...] = ()):
+    import warnings
+    with warnings.catch_warnings():  # jieba imports pkg_resources (setuptools<81 is pinned for it)
+        warnings.simplefilter("ignore")
+        import jieba
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    for w in words:
+        tok.add_word(w, freq=50000)
+    return tok
+
+
+def words_of(text: str, tok) -> list[str]:
+    """jieba words (search mode: compounds and their parts) of a Simplified text, generic words dropped."""
+    return list(_words(text, tok))
+
+
+@lru_cache(maxsize=200_000)
+def _words(text: str, tok) -> tuple[str, ...]:
+    out: list[str] = []
     for run in _CJK.findall(text):
-        for n in (2, 3):
-            grams.update(run[i:i + n] for i in range(len(run) - n + 1))
-    return grams
+        out.extend(w for w in tok.cut_for_search(run, HMM=False) if len(w) >= 2 and w not in STOP)
+    out.extend(w.upper() for w in _LATIN.findall(text))
+    return tuple(out)
+
+
+def sentences(prov, script: str) -> list[tuple[str, str]]:
+    """(verbatim sentence, its Simplified matching text) for every sentence of the provision."""
+    out = []
+    for m in _SENTENCE.finditer(prov.text):
+        shown = m.group(0).strip()
+        text = shown
+        if prov.responsibility_quote and prov.responsibility_quote in text:
+            text = text.replace(prov.responsibility_quote, "")
+        out.append((shown, to_simplified(text) if script == "traditional" else text))
+    return out
+
+
+def _long_enough(text: str) -> bool:
+    return len("".join(_CJK.findall(text))) >= MIN_SENTENCE_CHARS
 
 
 @dataclass(frozen=True)
@@ -66,51 +129,14 @@ class Link:
     target: str
     score: float
     topics: tuple[str, ...]
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # shared words, as the target's text writes them
     pinned: bool = False
+    snippet: str = ""  # the target's sentence that matched best (verbatim)
+    strength: str = ""  # "high" | "medium" | "partial" (see STRENGTH)
 
 
-def vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
-    counts = {k: ngrams(t) for k, t in texts.items()}
-    df: Counter = Counter()
-    for c in counts.values():
-        df.update(c.keys())
-    n = len(counts)
-    idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
-    out = {}
-    for k, c in counts.items():
-        v = {g: (1 + math.log(tf)) * idf[g] for g, tf in c.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        out[k] = {g: x / norm for g, x in v.items()}
-    return out
-
-
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
-
-
-def shared_terms(a: str, b: str, va: dict, vb: dict, limit: int = 6) -> tuple[str, ...]:
-    """Longest shared substrings (from shared bigrams merged along text a), weightiest first."""
-    shared = {g for g in va if g in vb and len(g) == 2}
-    terms, run = [], ""
-    for run_text in _CJK.findall(a):
-        i = 0
-        while i < len(run_text) - 1:
-            if run_text[i:i + 2] in shared:
-                j = i + 1
-                while j < len(run_text) - 1 and run_text[j:j + 2] in shared:
-                    j += 1
-                term = run_text[i:j + 1]
-                if term in b:
-                    terms.append(term)
-                i = j + 1
-            else:
-                i += 1
-    weight = {t: sum(va.get(t[k:k + 2], 0) for k in range(len(t) - 1)) for t in set(terms)}
-    ranked = sorted(weight, key=lambda t: (-len(t), -weight[t]))
-    return tuple(ranked[:limit])
+def strength(score: float) -> str:
+    return next(name for floor, name in STRENGTH if score >= floor)
 
 
 def eligible(ref) -> bool:
@@ -122,29 +148,211 @@ def is_match(score: float, shared_topics: set[str]) -> bool:
     return score >= THRESHOLD_ANY or (score >= THRESHOLD and bool(shared_topics - GENERIC_TOPICS))
 
 
-def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[str, str]] = ()) -> dict[str, list[Link]]:
+def _probe(X):
+    """A copy of X for finding candidates: each row keeps its PROBE_TERMS heaviest words, and words held by
+    more than PROBE_POSTINGS rows are left out, so each row meets a bounded number of others."""
+    import numpy as np
+    X = X.tocsr(copy=True)
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    X.data[df[X.indices] > max(PROBE_POSTINGS, 1)] = 0
+    for r in range(X.shape[0]):
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        if hi - lo > PROBE_TERMS:
+            row = X.data[lo:hi]
+            order = np.lexsort((X.indices[lo:hi], -row))
+            row[order[PROBE_TERMS:]] = 0
+    X.eliminate_zeros()
+    return X
+
+
+def _exact(X, rows, cols, chunk: int = 200_000):
+    """Cosine of X[rows[n]] and X[cols[n]] for every n, in bulk."""
+    import numpy as np
+    out = np.empty(len(rows), dtype=np.float32)
+    for lo in range(0, len(rows), chunk):
+        hi = lo + chunk
+        out[lo:hi] = np.asarray(X[rows[lo:hi]].multiply(X[cols[lo:hi]]).sum(axis=1)).ravel()
+    return out
+
+
+def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
+    """For each row of X: its k best rows owned by another plan, found through the probe copy of X and
+    scored exactly on X. Returns (rows, cols, cosines), each row's best first, ties by column order (rows are
+    in stable ID order)."""
+    import numpy as np
+    probe = _probe(X)
+    PT = probe.T.tocsr()
+    R, Cs = [], []
+    for start in range(0, X.shape[0], chunk):
+        C = (probe[start:start + chunk] @ PT).tocoo()
+        rows, cols, vals = C.row + start, C.col, C.data
+        keep = plan_of[owner[cols]] != plan_of[owner[rows]]
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols = rows[order], cols[order]
+        first = np.searchsorted(rows, rows, side="left")
+        rank = np.arange(len(rows)) - first
+        take = rank < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
+        R.append(rows[take])
+        Cs.append(cols[take])
+    rows = np.concatenate(R) if R else np.zeros(0, np.int64)
+    cols = np.concatenate(Cs) if Cs else np.zeros(0, np.int64)
+    exact = _exact(X, rows, cols)
+    order = np.lexsort((cols, -exact, rows))
+    rows, cols, exact = rows[order], cols[order], exact[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    take = rank < k
+    return rows[take], cols[take], exact[take]
+
+
+class Index:
+    """The matching features of a corpus: provision and sentence TF-IDF matrices and their owners."""
+
+    def __init__(self, items, words: tuple[str, ...] = ()):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        self.items = items
+        self.tok = _tokenizer(tuple(sorted({to_simplified(w) for w in words})))
+        self.texts = [match_text(r.provision, r.plan.script) for r in items]
+        every = [sentences(r.provision, r.plan.script) for r in items]
+        # a provision's words are its sentences' words: each text is segmented once
+        prov_tokens = [[w for _, t in ss for w in _words(t, self.tok)] for ss in every]
+        self.sents = [[s for s in ss if _long_enough(s[1])] for ss in every]
+        plans = {pid: n for n, pid in enumerate(sorted({r.plan.id for r in items}))}
+        self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
+        self.sent_owner = np.array([i for i, ss in enumerate(self.sents) for _ in ss], dtype=np.int64)
+        sent_tokens = [_words(s, self.tok) for ss in self.sents for _, s in ss]
+        self.prov_tokens = prov_tokens
+        self.P = None
+        for max_df in ((MAX_DF, 1.0) if len(items) > 20 else (1.0,)) if items else ():
+            self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=max_df, dtype=np.float32)
+            try:
+                self.P = self.vec.fit_transform(prov_tokens).tocsr()
+                break
+            except ValueError:  # every word is common (a tiny or uniform corpus): keep them all
+                continue
+        self.S = self.vec.transform(sent_tokens).tocsr() if sent_tokens and self.P is not None else None
+        self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_)) if self.P is not None else {}
+
+    def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
+        """(i, j) with i < j -> (provision cosine, best sentence cosine, sentence of i, sentence of j)."""
+        import numpy as np
+        best: dict[tuple[int, int], list] = {}
+        if self.P is None:
+            return {}
+        own = np.arange(len(self.items))
+        rows, cols, vals = _top_neighbours(self.P, own, self.plan_of, k)
+        for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist()):
+            key = (i, j) if i < j else (j, i)
+            best.setdefault(key, [0.0, 0.0, -1, -1])[0] = float(v)
+        if self.S is not None:
+            rows, cols, vals = _top_neighbours(self.S, self.sent_owner, self.plan_of, k)
+            owners_r, owners_c = self.sent_owner[rows].tolist(), self.sent_owner[cols].tolist()
+            for s, t, i, j, v in zip(rows.tolist(), cols.tolist(), owners_r, owners_c, vals.tolist()):
+                key, pair = ((i, j), (s, t)) if i < j else ((j, i), (t, s))
+                entry = best.setdefault(key, [None, 0.0, -1, -1])
+                if v > entry[1] or (v == entry[1] and entry[2] >= 0 and pair < (entry[2], entry[3])):
+                    entry[1], entry[2], entry[3] = float(v), pair[0], pair[1]
+        missing = [key for key, e in best.items() if e[0] is None]
+        if missing:  # provision cosine for pairs found through a sentence only
+            I = np.array([a for a, _ in missing])
+            J = np.array([b for _, b in missing])
+            cos = np.asarray(self.P[I].multiply(self.P[J]).sum(axis=1)).ravel()
+            for key, c in zip(missing, cos.tolist()):
+                best[key][0] = float(c)
+        return {key: tuple(e) for key, e in best.items()}
+
+    def sentence(self, i: int, s: int) -> tuple[str, str]:
+        """(verbatim, matching text) of global sentence s, which belongs to provision i."""
+        offset = s - self._first_sentence(i)
+        return self.sents[i][offset]
+
+    def _first_sentence(self, i: int) -> int:
+        import numpy as np
+        return int(np.searchsorted(self.sent_owner, i, side="left"))
+
+
+def score(prov_cos: float, sent_cos: float) -> float:
+    return max(prov_cos, SENTENCE_WEIGHT * sent_cos)
+
+
+def shared_terms(wa: set[str], wb: set[str], b: str, shown_b: str, index: Index, limit: int = 5) -> tuple[str, ...]:
+    """Words both sides use (``wa``, ``wb``), rarest first, as ``shown_b`` writes them (``b`` is its
+    Simplified matching text); a word inside a longer shared word is left out (家庭医生签约服务 rather than
+    家庭医生 and 签约)."""
+    common = sorted(wa & wb, key=lambda w: (-index.idf.get(w, 0.0) * len(w), w))
+    kept: list[str] = []
+    for w in sorted(common, key=lambda w: (-len(w), w)):
+        if not any(w in k for k in kept):
+            kept.append(w)
+    ranked = [w for w in common if w in kept]
+    out = []
+    for w in ranked:
+        shown = _as_written(w, b, shown_b)
+        if shown:
+            out.append(shown)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def _as_written(word: str, simple: str, shown: str) -> str:
+    """The form of a Simplified word in the verbatim text (Traditional for Lishui), or '' if not found."""
+    if word in shown:
+        return word
+    pos = simple.find(word)
+    if pos >= 0 and to_simplified(shown) == simple and len(simple) == len(shown):
+        return shown[pos:pos + len(word)]
+    trad = to_traditional(word)
+    return trad if trad in shown else ""
+
+
+def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[str, str]] = (),
+                  words: tuple[str, ...] = ()) -> dict[str, list[Link]]:
     """Per provision ID, its links to other plans, best first."""
     by_id = {r.id: r for r in refs}
-    items = [r for r in refs if eligible(r)]
-    texts = {r.id: match_text(r.provision, r.plan.script) for r in items}
-    vecs = vectors(texts)
+    items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
+    index = Index(items, tuple(words))
     blocked = {frozenset(p) for p in suppress}
-    candidates: dict[str, list[Link]] = {r.id: [] for r in refs}
-    for i, a in enumerate(items):
-        for b in items[i + 1:]:
-            if a.plan.id == b.plan.id or frozenset((a.id, b.id)) in blocked:
-                continue
-            score = cosine(vecs[a.id], vecs[b.id])
-            topics = set(a.provision.topics) & set(b.provision.topics)
-            if not is_match(score, topics):
-                continue
-            for x, y in ((a, b), (b, a)):
-                terms = shared_terms(texts[x.id], texts[y.id], vecs[x.id], vecs[y.id])
-                candidates[x.id].append(Link(x.id, y.id, round(score, 3), tuple(sorted(topics - GENERIC_TOPICS)), terms))
+    scored: dict[int, list[tuple]] = {}
+    for (i, j), (pc, sc, si, sj) in sorted(index.candidates().items()):
+        a, b = items[i], items[j]
+        if frozenset((a.id, b.id)) in blocked:
+            continue
+        s = round(score(pc, sc), 3)
+        topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
+        if not is_match(s, set(topics)):
+            continue
+        by_sentence = SENTENCE_WEIGHT * sc > pc and si >= 0
+        scored.setdefault(i, []).append((s, j, topics, by_sentence, si, sj))
+        scored.setdefault(j, []).append((s, i, topics, by_sentence, sj, si))
+    out: dict[str, list[Link]] = {r.id: [] for r in refs}
+    for x, found in scored.items():
+        found.sort(key=lambda f: (-f[0], items[f[1]].id))
+        for s, y, topics, by_sentence, sx, sy in found[:TOP_K]:
+            out[items[x].id].append(_link(index, x, y, s, topics, by_sentence, sx, sy))
     for a_id, b_id in pins:
         a, b = by_id[a_id], by_id[b_id]
         topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics)))
         for x, y in ((a, b), (b, a)):
-            candidates[x.id] = [l for l in candidates[x.id] if l.target != y.id]
-            candidates[x.id].insert(0, Link(x.id, y.id, 1.0, topics, (), pinned=True))
-    return {k: sorted(v, key=lambda l: (not l.pinned, -l.score))[:TOP_K] for k, v in candidates.items()}
+            out[x.id] = [l for l in out[x.id] if l.target != y.id]
+            out[x.id].insert(0, Link(x.id, y.id, 1.0, topics, (), pinned=True, strength="high"))
+    return {k: sorted(v, key=lambda l: (not l.pinned, -l.score, l.target))[:TOP_K] for k, v in out.items()}
+
+
+def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx: int, sy: int) -> Link:
+    """The link from provision x to y: shared words of the best sentence pair (or of the whole texts)."""
+    src, dst = index.items[x], index.items[y]
+    snippet = index.sentence(y, sy)[0] if sy >= 0 else ""
+    if by_sentence:
+        text_x, text_y = index.sentence(x, sx)[1], index.sentence(y, sy)[1]
+        shown_y = snippet
+        wa, wb = set(_words(text_x, index.tok)), set(_words(text_y, index.tok))
+    else:
+        text_y = index.texts[y]
+        shown_y = dst.provision.text
+        if dst.provision.responsibility_quote:
+            shown_y = shown_y.replace(dst.provision.responsibility_quote, "")
+        wa, wb = set(index.prov_tokens[x]), set(index.prov_tokens[y])
+    terms = shared_terms(wa, wb, text_y, shown_y, index)
+    return Link(src.id, dst.id, s, topics, terms, snippet=snippet, strength=strength(s))

@@ -187,6 +187,7 @@ class Plan(Strict):
     target_years: list[Year] = Field(description="The years targets are set for, ascending.")
     script: Literal["simplified", "traditional"] = Field(description="Script of the source text.")
     source: Source = Field(description="The captured source document.")
+    review: list[str] = Field(default_factory=list, description="Open questions `build.py import` left for the curator (placeholders, inferred years, guessed topics); empty once the plan has been reviewed.")
     summary_en: Optional[str] = Field(None, description="One-sentence English description of the document (editor's words, not a translation).")
     defects: list[Defect] = Field(default_factory=list, description="Defects of the source, each recorded explicitly.")
     sections: list[Section] = Field(description="The document body: top-level headings in order (a preamble may be a section with kind 'part').")

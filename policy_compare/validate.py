@@ -305,7 +305,14 @@ def rule_body_covered(lp: LoadedPlan) -> list[Problem]:
     return problems
 
 
-PLAN_RULES = [rule_id_matches_file, rule_unique_ids, rule_body_lines, rule_verbatim, rule_target_values, rule_period]
+def rule_reviewed(lp: LoadedPlan) -> list[Problem]:
+    """A plan still carrying the importer's review list is a draft (a warning: --strict fails it)."""
+    if lp.plan.review:
+        return [lp.problem(("review",), "open_review", f"{len(lp.plan.review)} review items are open; resolve them and empty the list", level="warning")]
+    return []
+
+
+PLAN_RULES = [rule_reviewed, rule_id_matches_file, rule_unique_ids, rule_body_lines, rule_verbatim, rule_target_values, rule_period]
 # These compare the encoded text with the source line by line: run only when every text is verbatim,
 # so one mistyped heading gives one message, not three.
 LINE_RULES = [rule_source_lines, rule_body_covered]
