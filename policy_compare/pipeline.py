@@ -150,18 +150,16 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         work.mkdir(parents=True, exist_ok=True)
         site = tmp / "site"
         with stage("search"):
-            words = search.write_user_dict(corpus, work / "jieba_user_dict.txt")
-            search.load_user_dict(words)
+            synonyms = search.prepare(corpus, data_dir, work)  # checks data/synonyms.yaml, loads jieba's user dictionary
         for lang in LANGS:  # Chinese at the root first (MkDocs cleans its output folder), then en/
             docs = work / f"docs-{lang.code}"
             with stage("render"):
                 nav = render_language(corpus, docs, lang)
             with stage("mkdocs"):
-                sitebuild.run_mkdocs(docs, site / lang.prefix, nav, config_file(lang), lang.prefix, words)
+                sitebuild.run_mkdocs(docs, site / lang.prefix, nav, config_file(lang), lang.prefix)
             with stage("search"):
-                search.add_provisions(site / lang.prefix, corpus, lang)
-                search.patch_worker(site / lang.prefix)
-        with stage("offline"):
+                search.write_index(site / lang.prefix, corpus, lang, synonyms)
+        with stage("offline"):  # derived from the online build; its search files work from file:// as they are
             offline.write_zip(site, site / render.OFFLINE_ZIP, [lang.prefix.rstrip("/") for lang in LANGS])
         with stage("swap"):
             sitebuild.swap(site, out_dir)

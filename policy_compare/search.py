@@ -1,39 +1,89 @@
-"""Stage 5b — search: provision-level, segmented, Simplified↔Traditional search in Material's own search.
+"""Stage 5b — search: a sharded, provision-level Chinese search index that no page loads until it is used.
 
-Material's search plugin indexes a page section by section (a section runs from one heading to the next)
-and, when jieba is importable, segments Chinese with it, joining words with zero-width spaces; its search
-worker then segments a query greedily against the words in the index. We keep all of that and change
-what goes into the index:
+Material's own search plugin loads its whole index on every page (291 KB gzip at five plans, ~3 MB at 100),
+so the site does not use it. Instead, after MkDocs has built a language, :func:`write_index` writes static
+files under ``<site>/search/`` that ``content/assets/search.js`` loads as ``<script>`` files (JSONP style,
+so they load from ``file://`` in the offline bundle as well as online) only when a reader uses the search
+box, and then only the parts a query needs:
 
-1. provisions are marked ``data-search-exclude`` in the pages, so the plugin indexes headings and prose
-   but not the provision bodies (nor the similar-provision excerpts, which would repeat them);
-2. after MkDocs has built a language, :func:`add_provisions` appends one index entry per provision whose
-   location is the provision's anchor on its plan page, so every hit opens at that provision, grouped under
-   its plan in the results;
-3. each entry's text is the verbatim provision, segmented by jieba. Traditional text is segmented by
-   segmenting its Simplified conversion and cutting the original at the same places (jieba's dictionary is
-   Simplified). Words jieba's search mode finds inside compounds (教育 inside 宣传教育) and every word in
-   the other script (醫保 for 医保, 控烟 for 控煙) are appended in a hidden span: they are indexed, so
-   医保 finds Lishui's 醫保 and 控煙 finds Ordos' 控烟, but they are not shown in the result preview.
+1. **Documents**: one per provision (its verbatim text, table rows, bodies; it opens at the provision's
+   anchor on its plan page) and one per section of every other page (topics, indicators, glossary …; text
+   inside ``data-search-exclude`` is left out, pages with ``search: exclude: true`` too). Documents of one
+   page are contiguous, so results group by plan/page without loading anything per document.
+2. **Folding**: Traditional characters are mapped to Simplified one character at a time (OpenCC's
+   ``TSCharacters``), full-width ASCII to ASCII, Latin to lower case. The same table goes to the browser and
+   folds the query, so 麗水 and 丽水 (控煙 and 控烟) are the same term on both sides: identical results by
+   construction. The fold keeps every string's length, so hits are highlighted in the original script.
+3. **Terms**: jieba (with the user dictionary generated from ``data/``) cuts the folded text; the words
+   jieba's search mode finds inside compounds (医生 in 家庭医生) are added. Synonym groups from
+   ``data/synonyms.yaml`` (DRG ↔ 按疾病诊断相关分组 …) become one term each: a document containing any
+   form holds the group's term, and the browser replaces any form in a query by it.
+4. **Shards**: term → posting list (delta-coded document numbers; a second list for title hits) in
+   ``search/<v>/t/<k>.js``, k = first character's code mod the shard count; documents' display data in
+   ``search/<v>/d/<j>.js``, ``CHUNK`` documents each; ``search/meta.js`` holds the groups, the fold table
+   and the synonyms. A query loads meta, the shards of its characters (which also give the terms the
+   browser segments the query against, longest match first) and the chunks of the results it shows.
 
-The same user dictionary (topic, indicator, glossary and department names in both scripts, from ``data/``)
-is given to jieba here and to the plugin (``jieba_dict_user``), so both cut these words the same way.
+Everything is data in JSON literals (arrays, never object keys taken from data) and the browser renders it
+as text, never as HTML. Building is linear in the number of documents.
 """
 from __future__ import annotations
 
-import html
+import hashlib
+import html.parser
 import json
+import math
 import re
+import shutil
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef
-from .i18n import Lang
+from .compare import Corpus, ProvisionRef, plan_url
+from .i18n import LANGS, Lang
 from .links import to_simplified, to_traditional
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-ZWSP = "\u200b"
+TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")  # on folded text; search.js: the same
+CHUNK = 32           # documents per display chunk
+SHARD_TARGET = 24_000  # postings per term shard, roughly (the shard count grows with the corpus)
+MAX_PAGE_TEXT = 1200  # characters of a page section kept for display (all of it is indexed)
+SKIP_DIRS = {"assets", "search"}
 
+
+# ---------------------------------------------------------------- folding (same as search.js) ---------
+
+@lru_cache(maxsize=1)
+def fold_pairs() -> dict[str, str]:
+    """Traditional → Simplified, one BMP character to one (OpenCC TSCharacters, first candidate)."""
+    import opencc
+    pairs: dict[str, str] = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1 and parts[0] != parts[1] \
+                and ord(parts[0]) <= 0xFFFF and ord(parts[1]) <= 0xFFFF:
+            pairs[parts[0]] = parts[1]
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table = {ord(t): s for t, s in fold_pairs().items()}
+    table.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+    for c in range(0xFF01, 0xFF5F):  # full-width ASCII
+        ch = chr(c - 0xFEE0)
+        table[c] = ch.lower()
+    table[0x3000] = " "
+    return table
+
+
+def fold(text: str) -> str:
+    """Length-preserving fold: Traditional → Simplified character, full-width → ASCII, lower case."""
+    return text.translate(_fold_table())
+
+
+# ---------------------------------------------------------------- jieba ---------------------------------
 
 def _jieba():
     import warnings
@@ -45,11 +95,12 @@ def _jieba():
 
 
 def user_words(corpus: Corpus) -> list[str]:
-    """Words jieba should keep whole: names from the catalogues and bodies, in both scripts."""
+    """Words jieba should keep whole: names from the catalogues and bodies, in both scripts (the cross-links
+    use these too, compare.related_items)."""
     words: set[str] = set()
     for v in corpus.topics:
         words.add(v.topic.name_zh)
-        words.update(k for k in v.topic.keywords)
+        words.update(v.topic.keywords)
     for v in corpus.indicators:
         words.add(v.indicator.name_zh)
         words.update(v.indicator.wordings)
@@ -62,9 +113,12 @@ def user_words(corpus: Corpus) -> list[str]:
     return sorted(words | {to_simplified(w) for w in words} | {to_traditional(w) for w in words})
 
 
-def write_user_dict(corpus: Corpus, path: Path) -> Path:
-    """jieba user dictionary format: one 'word frequency' per line."""
-    path.write_text("".join(f"{w} 50000\n" for w in user_words(corpus)), encoding="utf-8")
+def write_user_dict(corpus: Corpus, path: Path, synonyms: list[list[str]] = ()) -> Path:
+    """jieba user dictionary for the index (format: one 'word frequency' per line): :func:`user_words`, city
+    names and synonym forms, folded as the index text is."""
+    words = [*user_words(corpus), *(plan.city.zh for plan in corpus.plans), *(f for g in synonyms for f in g)]
+    folded = sorted({fold(w) for w in words if HAN.fullmatch(w)})
+    path.write_text("".join(f"{w} 50000\n" for w in folded), encoding="utf-8")
     return path
 
 
@@ -72,119 +126,294 @@ def load_user_dict(path: Path) -> None:
     _jieba().load_userdict(str(path))
 
 
-def _cut_run(run: str) -> list[str]:
-    """Segment one run of Han characters. jieba's dictionary is Simplified, so a Traditional run is cut
-    where its Simplified form is cut (the conversion keeps the length; if it did not, cut the run itself)."""
+@lru_cache(maxsize=None)
+def terms_of(text: str) -> frozenset[str]:
+    """Index terms of a text: jieba's words of the folded text and the words inside compounds (search mode:
+    家庭医生 gives 家庭, 医生 and 家庭医生), and runs of Latin letters and digits."""
     jieba = _jieba()
-    simple = to_simplified(run)
-    if simple == run or len(simple) != len(run):
-        return list(jieba.cut(run))
-    out, i = [], 0
-    for w in jieba.cut(simple):
-        out.append(run[i:i + len(w)])
-        i += len(w)
+    out: set[str] = set()
+    for m in TOKEN.finditer(fold(text)):
+        run = m.group(0)
+        if not HAN.match(run):
+            out.add(run)
+            continue
+        out.update(jieba.cut_for_search(run))  # jieba's words, then the 2- and 3-grams in its dictionary inside them
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------- synonyms ------------------------------
+
+def _synonym_matchers(groups: list[list[str]]):
+    out = []
+    for forms in groups:
+        parts = [re.escape(f) if HAN.search(f) else r"(?<![a-z0-9])" + re.escape(f) + r"(?![a-z0-9])" for f in forms]
+        out.append(re.compile("|".join(parts)))
     return out
 
 
-@lru_cache(maxsize=None)
-def segment(text: str) -> tuple[str, tuple[str, ...]]:
-    """(text with Han runs segmented by zero-width spaces, the words found). Cached: every language and
-    the offline bundle index the same provisions."""
-    found: list[str] = []
-
-    def repl(m: re.Match) -> str:
-        words = _cut_run(m.group(0))
-        found.extend(words)
-        return ZWSP + ZWSP.join(words) + ZWSP
-
-    return HAN.sub(repl, text).strip(ZWSP), tuple(found)
+def synonym_key(i: int) -> str:
+    """The index term of synonym group i (a character no text token contains)."""
+    return f"\u2261{i}"
 
 
-@lru_cache(maxsize=None)
-def extra_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Sub-words of compounds and the other script's form of every word, not already among ``words``."""
-    jieba = _jieba()
-    have = set(words)
-    extra: dict[str, None] = {}
-    for w in words:
-        if len(w) > 2:
-            for sub in jieba.cut_for_search(to_simplified(w)):
-                if len(sub) >= 2:
-                    extra.setdefault(sub, None)
-        for other in (to_simplified(w), to_traditional(w)):
-            extra.setdefault(other, None)
-    # the other script of each sub-word too (教育 → 教育, 醫療 → 医疗)
-    for w in list(extra):
-        extra.setdefault(to_traditional(w), None)
-    return tuple(w for w in extra if w not in have and HAN.fullmatch(w))
+# ---------------------------------------------------------------- documents -----------------------------
+
+@dataclass
+class Doc:
+    anchor: str                 # "" = top of the page
+    title: str
+    text: str
+    rows: list[str] = field(default_factory=list)  # a table's rows, cells joined (each shown on its own)
+    index_title: str = ""       # extra words that count as title words (city names)
+    index_text: str = ""        # extra words indexed but not shown (responsible bodies)
 
 
-def provision_entry(ref: ProvisionRef, page_location: str, lang: Lang) -> dict:
+@dataclass
+class Group:
+    url: str                    # page URL relative to the site root ("plans/x/", "plans/x.html")
+    title: str
+    kind: str                   # "plan" | "page"
+    docs: list[Doc] = field(default_factory=list)
+
+
+class _PageText(html.parser.HTMLParser):
+    """Sections (h1–h3 with their ids) of a built page's article, leaving out data-search-exclude subtrees,
+    scripts, SVG and permalink marks."""
+
+    VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.excluded_page = False
+        self.in_article = 0
+        self.skip = 0                   # depth inside a skipped subtree
+        self.heading: list | None = None  # [level, id, text parts]
+        self.sections: list[list] = []  # [id, heading, text parts]
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and a.get("name") == "pc-search" and a.get("content") == "exclude":
+            self.excluded_page = True
+        if tag == "article" and "md-content__inner" in (a.get("class") or ""):
+            self.in_article = 1
+            return
+        if not self.in_article or tag in self.VOID:
+            return
+        self.in_article += 1
+        if self.skip:
+            self.skip += 1
+            return
+        cls = a.get("class") or ""
+        if tag in ("h2", "h3") and "compare-city" in cls:  # a topic page's city column: its provisions are
+            self.sections.append([None, "", []])            # documents of their plan; the column is left out
+            self.skip = 1
+            return
+        if "data-search-exclude" in a or tag in ("script", "style", "svg", "nav") or "headerlink" in cls:
+            self.skip = 1
+            return
+        if tag in ("h1", "h2", "h3") and self.heading is None:
+            self.heading = [tag, a.get("id") or "", []]
+
+    def handle_endtag(self, tag):
+        if not self.in_article or tag in self.VOID:
+            return
+        self.in_article -= 1
+        if self.skip:
+            self.skip -= 1
+            return
+        if self.heading is not None and tag == self.heading[0]:
+            level, hid, parts = self.heading
+            self.heading = None
+            self.sections.append([hid if level != "h1" else "", " ".join("".join(parts).split()), []])
+
+    def handle_data(self, data):
+        if not self.in_article or self.skip:
+            return
+        if self.heading is not None:
+            self.heading[2].append(data)
+        elif self.sections:
+            self.sections[-1][2].append(data)
+
+
+EXCLUDED = '<meta name="pc-search" content="exclude">'  # templates/overrides/main.html
+
+
+def page_docs(path: Path, title_only: bool = False) -> tuple[str, list[Doc]] | None:
+    """(page title, its section documents) of a built HTML page, or None when the page is not searchable.
+    ``title_only`` reads the page up to its first h2 (plan pages: their provisions come from the corpus)."""
+    html_text = path.read_text(encoding="utf-8")
+    head = html_text[:html_text.find("</head>") + 1]
+    if EXCLUDED in head:
+        return None
+    if title_only and "</h1>" in html_text:  # the title and the text under it (issuer, document number …)
+        end = html_text.find("<h2", html_text.index("</h1>"))
+        html_text = html_text[:end] if end > 0 else html_text
+    parser = _PageText()
+    parser.feed(html_text)
+    if parser.excluded_page or not parser.sections:
+        return None
+    docs = []
+    for i, (anchor, heading, parts) in enumerate(parser.sections):
+        text = " ".join("".join(parts).split())
+        if anchor is None or i and not text:
+            continue  # a heading with nothing of its own (plan chapters: their provisions are documents)
+        docs.append(Doc(anchor, heading, text))
+    return parser.sections[0][1], docs
+
+
+def page_url(rel: str, directory_urls: bool) -> str:
+    if directory_urls and (rel == "index.html" or rel.endswith("/index.html")):
+        return rel[: -len("index.html")]
+    return rel
+
+
+def provision_doc(ref: ProvisionRef, lang: Lang) -> Doc:
+    """One provision: verbatim text and table rows shown; heading path as title; city names and bodies indexed."""
     p = ref.provision
-    text, words = segment(p.text)
-    body = [html.escape(text)]
-    if p.table:
-        cells, cell_words = segment(" ".join(c for row in p.table for c in row))
-        body.append(html.escape(cells))
-        words += cell_words
-    bodies = [*p.lead, *p.partners]
-    if bodies:
-        label = lang.t("牵头/配合", "Responsible")
-        seg_bodies, body_words = segment("、".join(bodies))
-        body.append(f"（{label}：{html.escape(seg_bodies)}）")
-        words += body_words
-    extra = extra_words(words)
-    if extra:
-        body.append(f'<span hidden>{ZWSP.join(extra)}</span>')
-    heading = ref.path[-1] if ref.path else ""
-    seg_heading, _ = segment(f"{lang.city(ref.plan)} · {heading}")
-    return {"location": f"{page_location}#{ref.anchor}", "title": html.escape(seg_heading), "text": " ".join(body)}
+    rows = [" | ".join(c for c in row if c) for row in (p.table or [])]
+    title = " › ".join(ref.path[-2:]) if ref.path else lang.city(ref.plan)
+    cities = f"{ref.plan.city.zh} {ref.plan.city.en} {lang.city(ref.plan)}"
+    return Doc(ref.anchor, title, p.text, rows, cities, "、".join([*p.lead, *p.partners]))
 
 
-def add_provisions(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True) -> int:
-    """Append one entry per provision to ``site/search/search_index.json``; return the entry count."""
-    index_path = site / "search" / "search_index.json"
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    docs = index["docs"]
+def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True) -> list[Group]:
+    """Every searchable page of one language's built site, with the provisions under their plan pages."""
+    others = {lg.prefix.strip("/") for lg in LANGS if lg.prefix and lg.prefix != lang.prefix}
+    by_plan_url = {}
     for ref in corpus.provisions:
-        loc = f"plans/{ref.plan.id}/" if directory_urls else f"plans/{ref.plan.id}.html"
-        docs.append(provision_entry(ref, loc, lang))
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_path.write_text(data, encoding="utf-8")
-    inlined = index_path.with_name("search_index.js")  # the offline plugin's copy for file:// use
-    if inlined.exists():
-        inlined.write_text(f"var __index = {data}", encoding="utf-8")
-    return len(docs)
+        url = plan_url(ref.plan)
+        if not directory_urls:
+            url = url.rstrip("/") + ".html"
+        by_plan_url.setdefault(url, []).append(ref)
+    groups: list[Group] = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        top = rel.split("/", 1)[0]
+        if "/" in rel and (top in SKIP_DIRS or top in others) or rel == "404.html":
+            continue
+        url = page_url(rel, directory_urls)
+        refs = by_plan_url.get(url, [])
+        found = page_docs(path, title_only=bool(refs))
+        if found is None and not refs:
+            continue
+        title, docs = found or (lang.city(refs[0].plan), [])
+        docs = docs[:1] if refs else docs  # a plan page: its title, then one document per provision
+        docs += [provision_doc(r, lang) for r in refs]
+        groups.append(Group(url, title, "plan" if refs else "page", docs))
+    return groups
 
 
-# Material 9.8's search worker segments a Chinese query greedily against the words in the index, but its
-# loop never lets a word end at the query's last character: 医保 becomes 医 (then 医* matches every
-# 医… word) and 家庭医生 becomes 家庭. We replace that one function in the built worker with a
-# longest-match segmentation over the whole query. The pattern is checked: if a Material upgrade changes
-# the worker, the build fails here instead of shipping a search that silently misses.
-_SEGMENT_FN = re.compile(
-    r'function (?P<name>\w+)\((?P<q>\w),(?P<ix>\w)\)\{let (?P<set>\w)=new Set,\w=new Uint16Array\(.*?'
-    r'return (?P=set)\.has\(""\)\?new Set\(\[(?P=q)\]\):(?P=set)\}')
-_SEGMENT_JS = (
-    "function {name}(q,ix){{"
-    "let out=new Set,s=0,start=o=>{{for(let k=q.length;k>o;k--)if(q.slice(o,k)in ix)return k-o;return 0}};"
-    "while(s<q.length){{let n=start(s);"
-    "if(n){{out.add(q.slice(s,s+n));s+=n;continue}}"
-    "let e=s+1;while(e<q.length&&!start(e))e++;out.add(q.slice(s,e));s=e}}"
-    "return out.size?out:new Set([q])}}")
+# ---------------------------------------------------------------- the index -----------------------------
+
+@dataclass
+class Written:
+    folder: Path
+    docs: int
+    terms: int
+    shards: int
+    files: dict[str, int]  # path relative to folder -> bytes
 
 
-def patch_worker(site: Path) -> Path:
-    """Fix the query segmentation of Material's search worker in the built site (see above)."""
-    from .problems import BuildFailed, Problem
+def _js(key: str, data) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"__pcSearch({json.dumps(key)},{text});\n"
 
-    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    for worker in workers:
-        code = worker.read_text(encoding="utf-8")
-        m = _SEGMENT_FN.search(code)
-        if m:
-            worker.write_text(code[:m.start()] + _SEGMENT_JS.format(name=m.group("name")) + code[m.end():],
-                              encoding="utf-8")
-            return worker
-    raise BuildFailed([Problem("policy_compare/search.py", 1, "", "search_worker",
-                               "Material's search worker has changed; update patch_worker for this Material version")])
+
+def _deltas(ids: list[int]) -> list[int]:
+    out, last = [], 0
+    for i in ids:
+        out.append(i - last)
+        last = i
+    return out
+
+
+def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, dict[str, list], list[list]]:
+    """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``."""
+    postings: dict[str, list[int]] = {}
+    titles: dict[str, list[int]] = {}
+    records: list[list] = []
+    meta_groups: list[list] = []
+    matchers = _synonym_matchers(synonyms)
+    n = 0
+    for g in groups:
+        meta_groups.append([g.title, g.url, g.kind, n])
+        for d in g.docs:
+            body = " ".join([d.text, *d.rows, d.index_text])
+            title = d.title + " " + d.index_title
+            tterms = terms_of(title)
+            allterms = terms_of(body) | tterms
+            folded = fold(body + " " + title)
+            syn = {synonym_key(i) for i, m in enumerate(matchers) if m.search(folded)}
+            for t in allterms | syn:
+                postings.setdefault(t, []).append(n)
+            for t in tterms:
+                titles.setdefault(t, []).append(n)
+            text = d.text if g.kind == "plan" else d.text[:MAX_PAGE_TEXT]
+            records.append([d.anchor, d.title, text] + ([d.rows] if d.rows else []))
+            n += 1
+    pairs = fold_pairs()
+    used = set("".join(postings))
+    ts = [(t, s) for t, s in sorted(pairs.items()) if s in used]
+    meta = {"n": n, "chunk": CHUNK, "groups": meta_groups,
+            "fold": ["".join(t for t, _ in ts), "".join(s for _, s in ts)],
+            "syn": [[synonym_key(i), forms] for i, forms in enumerate(synonyms)]}
+    table = {t: [ids, titles.get(t, [])] for t, ids in postings.items()}
+    return meta, table, records
+
+
+def shard_of(term: str, shards: int) -> int:
+    """First UTF-16 code unit mod the shard count (search.js: term.charCodeAt(0) % shards)."""
+    c = ord(term[0])
+    if c > 0xFFFF:
+        c = 0xD800 + ((c - 0x10000) >> 10)
+    return c % shards
+
+
+def write_files(folder: Path, meta: dict, table: dict[str, list], records: list[list]) -> Written:
+    """Write meta.js, the term shards and the document chunks into ``folder`` (replacing what was there)."""
+    total = sum(len(ids) for ids, _ in table.values())
+    shards = max(8, min(1024, 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET))))))
+    buckets: list[list] = [[] for _ in range(shards)]
+    for term in sorted(table):
+        ids, tids = table[term]
+        entry = [term, _deltas(ids)] + ([_deltas(tids)] if tids else [])
+        buckets[shard_of(term, shards)].append(entry)
+    files: dict[str, str] = {}
+    for k, bucket in enumerate(buckets):
+        files[f"t/{k}.js"] = _js(f"t/{k}", bucket)
+    for j in range(0, len(records), CHUNK):
+        files[f"d/{j // CHUNK}.js"] = _js(f"d/{j // CHUNK}", records[j:j + CHUNK])
+    version = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:10]
+    meta = {**meta, "v": version, "shards": shards}
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / version / "t").mkdir(parents=True)
+    (folder / version / "d").mkdir()
+    sizes = {}
+    for rel, text in files.items():
+        data = text.encode("utf-8")
+        (folder / version / rel).write_bytes(data)
+        sizes[f"{version}/{rel}"] = len(data)
+    data = _js("meta", meta).encode("utf-8")
+    (folder / "meta.js").write_bytes(data)
+    sizes["meta.js"] = len(data)
+    return Written(folder, meta["n"], len(table), shards, sizes)
+
+
+def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:
+    """Before MkDocs: check ``data/synonyms.yaml`` (BuildFailed with one line per problem) and give jieba
+    the user dictionary generated from ``data/``; return the synonym groups for :func:`write_index`."""
+    from .synonyms import load_synonyms
+    synonyms = load_synonyms(data_dir, corpus.sources)
+    load_user_dict(write_user_dict(corpus, workdir / "jieba_user_dict.txt", synonyms))
+    return synonyms
+
+
+def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]],
+                directory_urls: bool = True) -> Written:
+    """After MkDocs built one language into ``site``: write ``site/search/`` (see the module docstring)."""
+    groups = collect(site, corpus, lang, directory_urls)
+    meta, table, records = build_index(groups, synonyms)
+    meta["lang"] = lang.code
+    return write_files(site / "search", meta, table, records)

@@ -239,5 +239,5 @@ def test_a_team_adds_one_plan_and_the_city_appears_everywhere(tmp_path: Path):
     assert any(i.startswith("mini-2020--") for i in parse(out / "topics" / "health-literacy" / "index.html").ids)
     assert "Sample City 2020" in (out / "en" / "topics" / "diet" / "index.html").read_text(encoding="utf-8")
     assert "样例市 2020" in (out / "indicators" / "index.html").read_text(encoding="utf-8")
-    index = (out / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert '"location":"plans/mini-2020/#' in index
+    index = (out / "search" / "meta.js").read_text(encoding="utf-8")
+    assert '"plans/mini-2020/","plan"' in index

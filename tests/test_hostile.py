@@ -99,16 +99,22 @@ def test_only_web_addresses_become_links(hostile_site):
            "https://example.org/a?b=1&#38;c=(x)&#91;y&#93;&#123;z&#125;&#42;&#95;&#126;&#124;&#33;&#35;frag" in plan
 
 
-def test_search_index_holds_no_markup_from_data(hostile_site):
-    """Search results are shown as HTML by the theme: data in the index is escaped text."""
-    for index in hostile_site.rglob("search*.json"):
-        raw = index.read_text(encoding="utf-8")
-        docs = json.loads(raw).get("docs", [])
-        for doc in docs:
-            for field in ("title", "text"):
-                assert "<script" not in doc.get(field, "") and "onerror=" not in doc.get(field, "").replace("onerror=alert", "§") \
-                    or "&lt;script" in doc.get(field, ""), (index, doc.get("location"), field, doc.get(field, "")[:120])
-                assert not re.search(r"<(script|img|svg|iframe|b)\b", doc.get(field, "")), (index, doc.get("location"), field)
+def test_search_index_is_data_only(hostile_site):
+    """The search files (policy_compare/search.py) are one ``__pcSearch("key",JSON);`` call each: the data
+    sits in JSON strings, which search.js renders as text (never as HTML); the payloads are indexed as text."""
+    files = sorted(hostile_site.rglob("search/**/*.js"))
+    assert len(files) > 10
+    indexed = False
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        m = re.fullmatch(r'__pcSearch\(("[\w/]+"),(.*)\);\n', raw, re.S)
+        assert m, path  # nothing but the one call: no code from data
+        data = json.loads(m.group(2))  # a JSON literal (arrays and strings), inert as script
+        assert "\u2028" not in raw and "\u2029" not in raw
+        indexed |= "onerror=alert" in json.dumps(data, ensure_ascii=False)
+    assert indexed, "the hostile texts are in the index, as text"
+    assert "textContent" in (hostile_site / "assets" / "search.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in (hostile_site / "assets" / "search.js").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ in the browser

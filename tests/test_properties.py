@@ -187,26 +187,23 @@ def search():
 
 @SETTINGS
 @given(text=han_text)
-def test_segmentation_keeps_the_text(search, text: str):
-    """Zero-width spaces are all segmentation adds: removing them gives the text back, and the words found are
-    exactly its Han runs, cut."""
-    segmented, words = search.segment(text)
-    assert segmented.replace(search.ZWSP, "") == text.strip(search.ZWSP)
-    assert "".join(words) == "".join(search.HAN.findall(text))
+def test_index_terms_are_pieces_of_the_folded_text(search, text: str):
+    """Folding keeps every length (hits are highlighted in the original script), and every index term is a
+    piece of the folded text: segmentation adds nothing."""
+    folded = search.fold(text)
+    assert len(folded) == len(text)
+    for term in search.terms_of(text):
+        assert term in folded, term
 
 
 @SETTINGS
 @given(text=han_text)
-def test_both_scripts_of_every_word_are_indexed(search, text: str):
-    """A reader typing either script finds the provision: each word's Simplified and Traditional forms are among
-    the words or the extra words."""
+def test_both_scripts_give_the_same_terms(search, text: str):
+    """A reader typing either script finds the provision: the browser folds the query as the index folds the
+    text, so a text and its other-script form have the same terms."""
     from policy_compare.links import to_simplified, to_traditional
-    _, words = search.segment(text)
-    indexed = set(words) | set(search.extra_words(words))
-    for w in words:
-        for form in (to_simplified(w), to_traditional(w)):
-            if search.HAN.fullmatch(form):
-                assert form in indexed, (w, form)
+    assert search.fold(to_traditional(text)) == search.fold(to_simplified(text))
+    assert search.terms_of(to_traditional(text)) == search.terms_of(to_simplified(text))
 
 
 @SETTINGS
