@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policy_compare import importer  # noqa: E402
-from policy_compare.validate import squash, validate  # noqa: E402
+from policy_compare.pipeline import validate  # noqa: E402
+from policy_compare.validate import squash  # noqa: E402
 
 DATA = ROOT / "data"
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from policy_compare.compare import build_corpus  # noqa: E402
 from policy_compare.links import GENERIC_TOPICS  # noqa: E402
-from policy_compare.validate import validate_all  # noqa: E402
+from policy_compare.pipeline import validate_all  # noqa: E402
 
 SEED = 20261202
 OLD = (ROOT / "tests" / "links_labelled.yaml", ROOT / "bench" / "links_random_sample.yaml")

@@ -41,7 +41,7 @@ TUNING = (ROOT / "tests" / "links_labelled.yaml", ROOT / "bench" / "links_random
 
 def corpus():
     from policy_compare.compare import build_corpus
-    from policy_compare.validate import validate_all
+    from policy_compare.pipeline import validate_all
     plans, _, cats = validate_all(ROOT / "data")
     return build_corpus(plans, ROOT / "data", cats), cats
 

@@ -8,7 +8,9 @@ to reach: a percentage or per-mille value, or a number after 不低于/达到/�
 or before 以上/以下/以内 (the year is then implied: the plan's horizon).
 Every candidate must appear as ``value``/``value_max`` of a target encoded
 from the same source line, or be listed as an exception (with the reason) in
-``tests/exceptions/<plan>.py``.
+``data/exceptions/<plan>.yaml`` — data, checked like the plans (schema, and each
+entry's number must stand on its line of the source): a team adding a plan
+writes YAML, no Python.
 
     python -m policy_compare.audit ordos-2020     # list uncovered candidates
 """
@@ -18,7 +20,9 @@ import re
 import sys
 from pathlib import Path
 
-from .model import Plan
+from pydantic import Field
+
+from .model import Plan, Strict
 from .validate import iter_provisions, load_plan
 
 RE_SENTENCE = re.compile(r"[^。;；]*[。;；]?")
@@ -88,13 +92,50 @@ def uncovered(plan: Plan, source_text: str, exceptions: dict | None = None) -> l
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_exceptions(plan_id: str) -> dict:
-    """EXCEPTIONS of tests/exceptions/<plan_id with underscores>.py: {(line, number): reason}."""
-    path = ROOT / "tests" / "exceptions" / f"{plan_id.replace('-', '_')}.py"
-    scope: dict = {}
-    if path.exists():
-        exec(path.read_text(encoding="utf-8"), scope)
-    return scope.get("EXCEPTIONS", {})
+class AuditException(Strict):
+    """A number in the running text that looks like a target but is not one."""
+
+    line: int = Field(ge=1, description="Source line the number stands on.")
+    number: str = Field(description="The number as written, e.g. '15' or '2.5'.")
+    reason: str = Field(min_length=1, description="Why it is not a target (e.g. an age bound in an indicator's name).")
+
+
+class AuditExceptions(Strict):
+    """data/exceptions/<plan>.yaml: the audit's exceptions for one plan."""
+
+    exceptions: list[AuditException] = Field(default_factory=list, description="Every exception, with its reason.")
+
+
+def read_exceptions(plan_id: str, data_dir: Path = ROOT / "data", plan: Plan | None = None, source_text: str = ""):
+    """({(line, number): reason}, problems) from data/exceptions/<plan_id>.yaml (absent: none). Given the
+    plan and its source text, each entry must be one of the audit's candidates on that line (no stale
+    entries)."""
+    from .load import load_yaml
+    from .problems import Problem
+    from .validate import check_schema
+
+    path = data_dir / "exceptions" / f"{plan_id}.yaml"
+    if not path.exists():
+        return {}, []
+    doc, problems = load_yaml(path)
+    if doc is None:
+        return {}, problems
+    loaded, found = check_schema(doc, AuditExceptions)
+    problems += found
+    if loaded is None:
+        return {}, problems
+    found_here = {(n, num) for n, num, _ in candidates(plan, source_text)} if plan is not None else None
+    for i, e in enumerate(loaded.exceptions):
+        if found_here is not None and (e.line, e.number) not in found_here:
+            loc = ("exceptions", i, "number")
+            problems.append(Problem(doc.display, doc.line_of(loc), loc, "exception_not_a_candidate",
+                                    f"'{e.number}' on line {e.line} is not a number the audit reports; remove the entry"))
+    return {(e.line, e.number): e.reason for e in loaded.exceptions}, problems
+
+
+def load_exceptions(plan_id: str, data_dir: Path = ROOT / "data") -> dict:
+    """{(line, number): reason} for one plan (see :func:`read_exceptions`)."""
+    return read_exceptions(plan_id, data_dir)[0]
 
 
 def main(argv: list[str]) -> int:
@@ -104,7 +145,10 @@ def main(argv: list[str]) -> int:
         if lp is None:
             print("\n".join(map(str, problems)))
             continue
-        rows = uncovered(lp.plan, lp.source_text, load_exceptions(plan_id))
+        exceptions, problems = read_exceptions(plan_id, data, lp.plan, lp.source_text)
+        for p in problems:
+            print(p)
+        rows = uncovered(lp.plan, lp.source_text, exceptions)
         for n, num, sentence in rows:
             print(f"{plan_id}: line {n}: {num}  in  {sentence[:80]}")
         print(f"{plan_id}: {len(rows)} uncovered of {len(candidates(lp.plan, lp.source_text))} candidates")

@@ -22,7 +22,7 @@ import math
 from markupsafe import Markup
 
 from .compare import Corpus, IndicatorView
-from .filters import COMPARATOR_SYMBOLS
+from .filters import COMPARATOR_SYMBOLS, num
 from .filters import md as escape  # the SVG sits in Markdown: data is escaped for both (see filters.md)
 from .i18n import ZH, Lang
 
@@ -145,7 +145,7 @@ def line_chart(view: IndicatorView, lang: Lang = ZH) -> Markup:
     ind = view.indicator
     unit = lang.unit(ind.unit)
     title = f"{lang.name(ind)} ({unit})"
-    desc = "; ".join(f"{label}: " + ", ".join(f"{yr} {lang.term(k)} {COMPARATOR_SYMBOLS.get(c, '')}{v:g}" for yr, v, k, c in pts)
+    desc = "; ".join(f"{label}: " + ", ".join(f"{yr} {lang.term(k)} {COMPARATOR_SYMBOLS.get(c, '')}{num(v)}" for yr, v, k, c in pts)
                      for label, pts in data)
     parts = [f'<svg class="ind-chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" '
              f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}">',
@@ -171,7 +171,7 @@ def line_chart(view: IndicatorView, lang: Lang = ZH) -> Markup:
                 parts.append(_arrow(x(yr), y(v), up=cmp in FLOORS))
         parts.append("</g>")
         yr, v, _, cmp = line[-1]
-        ends.append((y(v), x(yr), f"{label} {COMPARATOR_SYMBOLS.get(cmp, '')}{v:g}", MARKERS[n % len(MARKERS)]))
+        ends.append((y(v), x(yr), f"{label} {COMPARATOR_SYMBOLS.get(cmp, '')}{num(v)}", MARKERS[n % len(MARKERS)]))
     ends.sort()
     placed = spread([e[0] for e in ends], LINE, PAD_T, H - PAD_B)
     lx = plot_r + 14
@@ -199,16 +199,17 @@ def period_label(plan) -> str:
     return str(plan.period.start) if plan.period.start == plan.period.end else f"{plan.period.start}–{plan.period.end}"
 
 
-def timeline(corpus: Corpus, lang: Lang = ZH) -> Markup:
-    """One row per plan: its period as a bar, the year written as a dot, its target years as diamonds
-    labelled with how many targets fall in that year, long-term horizons without targets as open circles.
-    Years run left to right; prints in black."""
-    plans = corpus.plans
+def timeline(corpus: Corpus, lang: Lang = ZH, plans=None) -> Markup:
+    """One row per plan (``plans``, by default every plan): its period as a bar, the year written as a dot,
+    its target years as diamonds labelled with how many targets fall in that year, long-term horizons
+    without targets as open circles. Years run left to right; prints in black."""
+    plans = corpus.plans if plans is None else plans
     if not plans:
         return Markup("")
     per_year: dict[tuple[str, int], int] = {}
+    shown = {p.id for p in plans}
     for t in corpus.targets:
-        if t.target.kind == "target":
+        if t.target.kind == "target" and t.ref.plan.id in shown:
             key = (t.ref.plan.id, t.target.year)
             per_year[key] = per_year.get(key, 0) + 1
     years = [y for p in plans for y in (p.period.start, p.period.end, p.date_written.year, *p.target_years, *p.vision_years)]

@@ -8,6 +8,7 @@ Steps:
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import re
 
 from .model import (Department, Glossary, Indicator, IndicatorCatalogue, Plan, Provision, Section, Target, Topic,
                     TopicCatalogue)
-from .validate import Catalogues, LoadedPlan, iter_sections
+from . import routes
+from .catalogue import Catalogues
+from .validate import LoadedPlan, iter_sections
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class ProvisionRef:
 
     @property
     def url(self) -> str:
-        return f"{plan_url(self.plan)}#{self.anchor}"
+        return routes.url("plan", self.plan.id, self.anchor)
 
 
 @dataclass(frozen=True)
@@ -117,17 +120,11 @@ class Corpus:
     responsibility: list["Responsibility"] = field(default_factory=list)  # one per plan, in plan order
     glossary: Glossary = field(default_factory=Glossary)
 
+    by_plan: dict[str, list[ProvisionRef]] = field(default_factory=dict)  # plan id -> its provisions, in order
+    responsibility_totals: "ResponsibilityTotals | None" = None
+
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
-        return [p for p in self.provisions if p.plan.id == plan_id]
-
-
-def plan_url(plan: Plan) -> str:
-    """Site-relative URL of a plan page (directory URLs)."""
-    return f"plans/{plan.id}/"
-
-
-def source_url(plan: Plan) -> str:
-    return f"sources/{plan.id}/"
+        return self.by_plan.get(plan_id, [])
 
 
 def _walk(plan: Plan, sections: list[Section], path: tuple, ids: tuple, out: list[ProvisionRef]) -> None:
@@ -202,38 +199,54 @@ class IndicatorView:
         return len(self.rows)
 
 
-def indicator_url(indicator: Indicator) -> str:
-    return f"indicators/{indicator.id}/"
-
-
 def indicator_views(corpus: "Corpus", catalogue: IndicatorCatalogue) -> list[IndicatorView]:
+    """Per indicator, each plan's targets for it by year. One pass groups the targets by (indicator, plan);
+    the cost grows with the number of targets, not with indicators × plans."""
+    grouped: dict[str, dict[str, list[TargetRef]]] = {}
+    for t in corpus.targets:
+        if t.indicator_id:
+            grouped.setdefault(t.indicator_id, {}).setdefault(t.ref.plan.id, []).append(t)
     views = []
     for ind in catalogue.indicators:
-        rows = []
-        for plan in corpus.plans:
-            refs = tuple(sorted((t for t in corpus.targets if t.ref.plan.id == plan.id and t.indicator_id == ind.id),
-                                key=lambda t: (t.target.year, t.target.kind != "baseline")))
-            if refs:
-                rows.append((plan, refs))
-        views.append(IndicatorView(ind, tuple(rows)))
+        per_plan = grouped.get(ind.id, {})
+        rows = tuple((plan, tuple(sorted(per_plan[plan.id], key=lambda t: (t.target.year, t.target.kind != "baseline"))))
+                     for plan in corpus.plans if plan.id in per_plan)
+        views.append(IndicatorView(ind, rows))
     return views
 
 
-def topic_url(topic: Topic) -> str:
-    return f"topics/{topic.id}/"
-
-
 def topic_views(corpus: Corpus, catalogue: TopicCatalogue) -> list[TopicView]:
-    """Per topic, every plan's tagged provisions — including plans that do not address it."""
+    """Per topic, every plan's provisions and targets on it, including plans that do not address it.
+
+    A provision shows under the topics it is tagged with, except a whole indicator table with targets, which
+    shows only under the topics of its own rows (each target carries its topics, see target_topics); the
+    counts count the targets shown. One pass groups provisions and targets by (topic, plan): the cost grows
+    with provisions and targets, plus one cell per topic and plan."""
+    targets: dict[tuple[str, str], list[TargetRef]] = {}
+    holders: dict[tuple[str, str], set[str]] = {}
+    for t in corpus.targets:
+        for tid in t.topics:
+            targets.setdefault((tid, t.ref.plan.id), []).append(t)
+            holders.setdefault((tid, t.ref.plan.id), set()).add(t.ref.id)
+    grouped: dict[tuple[str, str], list[ProvisionRef]] = {}
+    for r in corpus.provisions:
+        whole_table = bool(r.provision.table and r.provision.targets)
+        tags = () if whole_table else tuple(r.provision.topics)
+        for tid in dict.fromkeys(tags):
+            grouped.setdefault((tid, r.plan.id), []).append(r)
+    # provisions holding a target of the topic but not tagged with it (or whole tables): in plan order
+    for (tid, pid), ids in holders.items():
+        have = {r.id for r in grouped.get((tid, pid), ())}
+        missing = ids - have
+        if missing:
+            grouped[(tid, pid)] = [r for r in corpus.provisions_of(pid) if r.id in have or r.id in missing]
     views = []
     for topic in catalogue.topics:
         coverage = []
         for plan in corpus.plans:
-            mine = [t for t in corpus.targets if t.ref.plan.id == plan.id and topic.id in t.topics]
-            holders = {t.ref.id for t in mine}
-            refs = tuple(r for r in corpus.provisions_of(plan.id)
-                         if r.id in holders or (topic.id in r.provision.topics and not (r.provision.table and r.provision.targets)))
-            coverage.append(TopicCoverage(plan, refs, sum(1 for t in mine if t.target.kind == "target"),
+            mine = targets.get((topic.id, plan.id), [])
+            coverage.append(TopicCoverage(plan, tuple(grouped.get((topic.id, plan.id), ())),
+                                          sum(1 for t in mine if t.target.kind == "target"),
                                           sum(1 for t in mine if t.target.kind == "baseline"),
                                           frozenset(t.id for t in mine)))
         views.append(TopicView(topic, tuple(coverage)))
@@ -304,6 +317,33 @@ def responsibility(corpus: Corpus) -> list[Responsibility]:
     return out
 
 
+@contextmanager
+def _untimed(name: str):
+    yield
+
+
+@dataclass(frozen=True)
+class ResponsibilityTotals:
+    """Across plans: the groups some plan uses with each plan's names for them, and lead counts per group."""
+
+    groups: tuple            # (Department, {plan id: names}) for groups used by at least one plan, catalogue order
+    leads: tuple             # (Department, (lead count per plan, in plan order)), groups leading most widely first
+
+
+def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
+    used: dict[str, dict[str, tuple[str, ...]]] = {}
+    lead_counts: dict[tuple[str, str], int] = {}
+    for r in corpus.responsibility:
+        for row in r.rows:
+            used.setdefault(row.group.id, {})[r.plan.id] = row.names
+            lead_counts[(r.plan.id, row.group.id)] = len(row.lead)
+    groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
+    leads = tuple((d, tuple(lead_counts.get((p.id, d.id), 0) for p in corpus.plans)) for d, _ in groups)
+    leads = tuple(sorted((item for item in leads if any(item[1])),
+                         key=lambda item: (-sum(1 for n in item[1] if n), -sum(item[1]))))
+    return ResponsibilityTotals(groups, leads)
+
+
 def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
     from .links import compute_links
     from .search import user_words
@@ -321,7 +361,9 @@ def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[Rela
     return out
 
 
-def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None) -> Corpus:
+def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None) -> Corpus:
+    """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
+    times a step (the pipeline's timings report cross-linking apart)."""
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
     topic_of = {ind.id: ind.topic for ind in catalogues.indicators.indicators}
@@ -345,10 +387,14 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
             baselines=sum(1 for t in targets if t.target.kind == "baseline"),
         )
     corpus.by_id = {r.id: r for r in corpus.provisions}
+    for r in corpus.provisions:
+        corpus.by_plan.setdefault(r.plan.id, []).append(r)
     corpus.topics = topic_views(corpus, catalogues.topics)
     corpus.indicators = indicator_views(corpus, catalogues.indicators)
     corpus.departments = department_groups(corpus, catalogues.departments.departments)
     corpus.responsibility = responsibility(corpus)
+    corpus.responsibility_totals = responsibility_totals(corpus)
     corpus.glossary = catalogues.glossary
-    corpus.related = related_items(corpus, catalogues)  # last: its word list uses the names above
+    with (stage or _untimed)("links"):
+        corpus.related = related_items(corpus, catalogues)  # last: its word list uses the names above
     return corpus

@@ -14,7 +14,8 @@ import io
 import json
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef, indicator_url, plan_url, source_url, topic_url
+from . import routes
+from .compare import Corpus, ProvisionRef
 
 from .exports_schema import FIELDS, LICENSES, datapackage  # noqa: F401  (re-exported)
 
@@ -34,7 +35,7 @@ def plan_records(corpus: Corpus) -> list[dict]:
             "kind": plan.kind, "period": [plan.period.start, plan.period.end],
             "target_years": plan.target_years, "vision_years": plan.vision_years, "script": plan.script,
             "source_url": plan.source.url, "source_file": plan.source.file,
-            "source_page": source_url(plan), "url": plan_url(plan),
+            "source_page": routes.url("source", plan.id), "url": routes.url("plan", plan.id),
             "actions": stats.actions, "provisions": stats.provisions,
             "targets": stats.targets, "baselines": stats.baselines,
             "defects": [d.model_dump(exclude_none=True) for d in plan.defects],
@@ -65,7 +66,7 @@ def provision_record(ref: ProvisionRef, corpus: Corpus) -> dict:
 def topic_records(corpus: Corpus) -> list[dict]:
     return [{
         "id": v.topic.id, "name_zh": v.topic.name_zh, "name_en": v.topic.name_en,
-        "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": topic_url(v.topic),
+        "description": v.topic.description, "healthy_china": v.topic.healthy_china, "url": routes.url("topic", v.topic.id),
         "provision_ids": v.provision_ids,
         "coverage": {c.plan.id: {"provisions": len(c.provisions), "targets": c.targets, "baselines": c.baselines} for c in v.coverage},
     } for v in corpus.topics]
@@ -74,7 +75,7 @@ def topic_records(corpus: Corpus) -> list[dict]:
 def indicator_records(corpus: Corpus) -> list[dict]:
     return [{
         "id": v.indicator.id, "name_zh": v.indicator.name_zh, "name_en": v.indicator.name_en,
-        "unit": v.indicator.unit, "direction": v.indicator.direction, "url": indicator_url(v.indicator),
+        "unit": v.indicator.unit, "direction": v.indicator.direction, "url": routes.url("indicator", v.indicator.id),
         "wordings": v.indicator.wordings, "plans": [plan.id for plan, _ in v.rows], "topic": v.indicator.topic,
     } for v in corpus.indicators]
 
@@ -99,17 +100,18 @@ def targets_csv(corpus: Corpus, site_url: str = "") -> str:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    from .filters import num
+    return num(value)
 
 
 def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_all(corpus: Corpus, out: Path, site_url: str = "") -> list[Path]:
-    """Write every export into ``out``; ``site_url`` (with a final '/') makes targets.csv's url absolute."""
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
+def files(corpus: Corpus, site_url: str = "") -> dict[str, str]:
+    """Every export file: name -> text (the same for both interfaces); ``site_url`` (with a final '/') makes
+    targets.csv's url absolute."""
+    return {
         "plans.json": _json(plan_records(corpus)),
         "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions]),
         "targets.csv": targets_csv(corpus, site_url),
@@ -117,6 +119,12 @@ def write_all(corpus: Corpus, out: Path, site_url: str = "") -> list[Path]:
         "indicators.json": _json(indicator_records(corpus)),
         "datapackage.json": _json(datapackage()),
     }
-    for name, text in files.items():
+
+
+def write_all(corpus: Corpus, out: Path, site_url: str = "") -> list[Path]:
+    """Write every export into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    texts = files(corpus, site_url)
+    for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")
-    return [out / name for name in files]
+    return [out / name for name in texts]

@@ -22,6 +22,8 @@ _PLAIN = re.compile(r"[\w .,:;/%+=-]*\Z")  # IDs, numbers, plain words: nothing 
 def md(value) -> Markup:
     """Data text, safe in Markdown and in HTML text and attribute values (see ``_ENTITIES``).
     Markup (labels, rendered fragments) passes unchanged; everything else is data and is escaped."""
+    if type(value) is Markup:  # the common case (rendered fragments): as it is
+        return value
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         return Markup(value.__html__())
     text = "" if value is None else str(value)
@@ -45,8 +47,18 @@ def safe_url(value) -> str:
 
 
 def num(value: float | None) -> str:
-    """22.0 -> '22', 3.69 -> '3.69'."""
-    return "" if value is None else f"{value:g}"
+    """22.0 -> '22', 3.69 -> '3.69', 1000000.0 -> '1000000', 10000.01 -> '10000.01': the number in full,
+    as a plain decimal (the shortest that reads back as the same float; never an exponent)."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+        text = format(Decimal(text), "f")
+    return text
 
 
 def target_value(t: Target, lang=None) -> Markup:

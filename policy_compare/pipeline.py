@@ -1,25 +1,68 @@
-"""The whole build, stage by stage: load → validate → compute → render → mkdocs → swap.
+"""The whole build, stage by stage: load → validate → compute → render → MkDocs → offline → swap.
 
-Everything is read and checked before anything is written. The site is built
-into a temporary folder beside the output and swapped in only when MkDocs
-succeeded, so a failed build leaves the previous ``site/`` as it was.
+1. every plan file is loaded and checked (:mod:`.validate`), through the per-plan cache (:mod:`.cache`):
+   an unchanged plan is not parsed again; the catalogues (:mod:`.catalogue`) and the cross-file rules run
+   every time;
+2. the corpus is computed once (:mod:`.compare`: topics, indicators, links, responsibility);
+3. each language is rendered into its working docs folder, kept between builds under ``.cache/work/``:
+   a page is written only when its bytes change, and files no longer produced are removed;
+4. MkDocs builds each language once; the provision search entries are added (:mod:`.search`);
+5. the offline bundle is derived from that build (:mod:`.offline`) and zipped into the site;
+6. the finished site is swapped into the output folder, so a failed build leaves the previous one as it was.
+
+``timings`` holds the seconds each stage of the last build took (for ``bench/bench_scale.py``).
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from . import routes
 from .i18n import LANGS
 from .problems import BuildFailed, Problem
-from .validate import LoadedPlan, validate_all
+from .validate import LoadedPlan, check_plan, validate_plans
 
 ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".cache" / "work"
+KEEP_WORKSPACES = 4
+timings: dict[str, float] = {}
+written: dict[str, list[Path]] = {}  # language code -> docs files the last build (re)wrote
 
 
-def _checked(data_dir: Path, strict: bool):
+@contextmanager
+def stage(name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def validate_all(data_dir: Path, plan_stage=check_plan):
+    """Load the catalogues (:mod:`.catalogue`), then check every plan against them (:mod:`.validate`).
+    Returns the plans, every problem, and the catalogues (None when one failed to load)."""
+    from .catalogue import load_catalogues
+
+    loaded = load_catalogues(data_dir)
+    plans, problems = validate_plans(data_dir, loaded, plan_stage)
+    return plans, problems, (loaded.catalogues() if plans or not problems else None)
+
+
+def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
+    plans, problems, _ = validate_all(data_dir)
+    return plans, problems
+
+
+def _checked(data_dir: Path, strict: bool, cached: bool = True):
+    from .cache import PlanCache
+
     if not data_dir.is_dir():
         raise BuildFailed([Problem(str(data_dir), 1, "", "no_data", "the data folder does not exist")])
-    plans, problems, catalogue = validate_all(data_dir)
+    plans, problems, catalogue = validate_all(data_dir, PlanCache()) if cached else validate_all(data_dir)
     errors = [p for p in problems if p.level == "error" or strict]
     if errors:
         raise BuildFailed(problems)
@@ -44,40 +87,87 @@ def config_file(lang) -> Path:
     return ROOT / ("mkdocs.yml" if lang.code == "zh" else f"mkdocs.{lang.code}.yml")
 
 
-def render_language(corpus, docs: Path, lang, data_dir: Path) -> list:
-    """One language's MkDocs docs folder: content/ (localised), the rendered pages and the exports."""
-    from . import exports, render, sitebuild
-    sitebuild.localised_content(ROOT / "content", docs, lang.code)
-    nav = render.write_pages(corpus, docs, lang, data_dir)
-    if not lang.prefix:  # one set of data files at the root, linked from both interfaces (templates/data.md.j2)
-        exports.write_all(corpus, docs / "data", render.site_url())
+def content_files(content: Path, lang_code: str) -> dict[str, Path]:
+    """content/ for one language: ``page.en.md`` replaces ``page.md`` on the English site and is left out of
+    the Chinese one. A page without an English twin is shown as it is."""
+    out: dict[str, Path] = {}
+    twins = []
+    for path in sorted(content.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(content).as_posix()
+        if rel.endswith(".en.md"):
+            twins.append(rel)
+        else:
+            out[rel] = path
+    if lang_code != "zh":
+        for rel in twins:
+            if rel.endswith(f".{lang_code}.md"):
+                out[rel[:-len(f".{lang_code}.md")] + ".md"] = content / rel
+    return out
+
+
+def render_language(corpus, docs: Path, lang) -> list:
+    """One language's MkDocs docs folder: content/ (localised), the rendered pages and, at the root language,
+    the exports (one set of data files, linked from both interfaces: templates/data.md.j2). The folder is
+    kept: unchanged files are not touched, files this build does not produce are removed."""
+    from . import exports, render
+
+    writer = render.Writer(docs)
+    for rel, path in content_files(ROOT / "content", lang.code).items():
+        writer.write_bytes(rel, path.read_bytes())
+    nav = render.write_pages(corpus, docs, lang, writer)
+    if not lang.prefix:
+        for name, text in exports.files(corpus, render.site_url()).items():
+            writer.write_raw(routes.source("export", name), text)
+    writer.prune()
+    written[lang.code] = list(writer.written)
     return nav
 
 
-def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
-    """Validate, render pages and exports, run MkDocs, then swap the result into ``out_dir``."""
-    from . import compare, render, search, sitebuild, topicpage
+def workspace(data_dir: Path, out_dir: Path) -> Path:
+    """The kept working folder of builds from this data folder into this output folder."""
+    key = hashlib.sha256(f"{data_dir.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()[:12]
+    if WORK.is_dir():  # keep the few most recently used (test runs build into fresh temp folders)
+        others = sorted((d for d in WORK.iterdir() if d.is_dir() and d.name != key), key=lambda d: d.stat().st_mtime)
+        for old in others[:-KEEP_WORKSPACES]:
+            shutil.rmtree(old, ignore_errors=True)
+    return WORK / key
 
-    plans, warnings, catalogue = _checked(data_dir, strict)
-    corpus = compare.build_corpus(plans, data_dir, catalogue)
+
+def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
+    """Validate, render pages and exports, run MkDocs once per language, derive the offline bundle, then swap
+    the result into ``out_dir``."""
+    from . import compare, offline, render, search, sitebuild, topicpage
+
+    timings.clear()
+    with stage("load+validate"):
+        plans, warnings, catalogue = _checked(data_dir, strict)
+    with stage("compute"):
+        corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # under the output folder's lock (sitebuild.build_dir): the kept working folder is this output's too
     with sitebuild.build_dir(out_dir) as tmp, sitebuild.fixed_build_date():
+        work = workspace(data_dir, out_dir)
+        work.mkdir(parents=True, exist_ok=True)
         site = tmp / "site"
-        synonyms = search.prepare(corpus, data_dir, tmp)  # checks data/synonyms.yaml, loads jieba's user dictionary
-        # Chinese at the root first (MkDocs cleans its output folder), then en/; then the same again as the
-        # offline bundle (file:// URLs, search index inlined), zipped into the site.
-        offline = tmp / "offline"
-        for lang in LANGS:
-            docs = tmp / f"docs-{lang.code}"
-            nav = render_language(corpus, docs, lang, data_dir)
-            config = config_file(lang)
-            for out, is_offline in ((site, False), (offline, True)):
-                sitebuild.run_mkdocs(docs, out / lang.prefix, nav, config, lang.prefix, offline=is_offline)
-                search.write_index(out / lang.prefix, corpus, lang, synonyms, directory_urls=not is_offline)
-                topicpage.split_fragments(out / lang.prefix, directory_urls=not is_offline)
-        sitebuild.zip_folder(offline, site / render.OFFLINE_ZIP, "policy-compare")
-        sitebuild.swap(site, out_dir)
+        with stage("search"):
+            synonyms = search.prepare(corpus, data_dir, work)  # checks data/synonyms.yaml, loads jieba's user dictionary
+        for lang in LANGS:  # Chinese at the root first (MkDocs cleans its output folder), then en/
+            docs = work / f"docs-{lang.code}"
+            with stage("render"):
+                nav = render_language(corpus, docs, lang)
+            with stage("mkdocs"):
+                sitebuild.run_mkdocs(docs, site / lang.prefix, nav, config_file(lang), lang.prefix)
+            with stage("render"):  # the topic pages' deferred city columns, loaded on demand (first: search
+                topicpage.split_fragments(site / lang.prefix)  # then reads light pages; provisions come from data)
+            with stage("search"):
+                search.write_index(site / lang.prefix, corpus, lang, synonyms)
+        with stage("offline"):  # derived from the online build; its search files work from file:// as they are
+            offline.write_zip(site, site / render.OFFLINE_ZIP, [lang.prefix.rstrip("/") for lang in LANGS])
+        with stage("swap"):
+            sitebuild.swap(site, out_dir)
     return warnings
 
 
@@ -92,35 +182,22 @@ def serve(out_dir: Path, port: int) -> None:
 
 
 def render_only(data_dir: Path, out_dir: Path, strict: bool = False, lang_code: str = "zh") -> Path:
-    """Render one language's pages into ``out_dir/docs`` and write ``out_dir/mkdocs.yml`` (the project's
-    config with the navigation and absolute paths filled in), for other engines such as Zensical:
+    """Render one language's pages into ``out_dir/docs`` and write ``out_dir/mkdocs.yml``: a standalone
+    config (this language's settings merged over the base ``mkdocs.yml``, the theme overrides copied beside
+    it, the navigation filled in), for MkDocs or other engines such as Zensical:
     ``zensical build -f out_dir/mkdocs.yml``. Search entries per provision are added by ``build`` only."""
-    import yaml
-
-    from . import compare
+    from . import compare, mkdocs_config
 
     lang = next(lg for lg in LANGS if lg.code == lang_code)
     plans, _, catalogue = _checked(data_dir, strict)
     corpus = compare.build_corpus(plans, data_dir, catalogue)
     out_dir = out_dir.resolve()
-    docs = out_dir / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    nav = render_language(corpus, docs, lang, data_dir)
-    text = config_file(lang).read_text(encoding="utf-8")
-    if lang.code != "zh":  # resolve INHERIT: the base file, then this language's settings on top
-        text = text.replace("INHERIT: mkdocs.yml", f"INHERIT: {ROOT / 'mkdocs.yml'}")
+    nav = render_language(corpus, out_dir / "docs", lang)
     overrides = out_dir / "overrides"
     if overrides.exists():
         shutil.rmtree(overrides)
     shutil.copytree(ROOT / "templates" / "overrides", overrides)
-    # paths relative to the generated config (Zensical 0.1 does not accept absolute ones)
-    text = (text.replace("docs_dir: content", "docs_dir: docs")
-                .replace("custom_dir: templates/overrides", "custom_dir: overrides"))
-    if "docs_dir:" not in text:
-        text += "docs_dir: docs\nsite_dir: site\n"
-    text += "\n# Generated by build.py render\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
     config = out_dir / "mkdocs.yml"
-    config.write_text(text, encoding="utf-8")
+    config.write_text(mkdocs_config.standalone(config_file(lang), nav), encoding="utf-8")
     return config

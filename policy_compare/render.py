@@ -19,21 +19,34 @@ from markupsafe import Markup
 
 from .chart import line_chart, period_label, timeline
 from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
+from . import routes
 from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
 from .model import Plan
 from .topicpage import CITY_MATRIX_LIMIT, by_province, province_matrix, topic_page
 
 ROOT = Path(__file__).resolve().parent.parent
-OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root
+OFFLINE_ZIP = routes.OFFLINE_ZIP
 TEMPLATES = ROOT / "templates"
 
 
 def environment() -> Environment:
+    """Templates compile once per machine, not once per build and language: a bytecode cache under
+    ``.cache/jinja/<code>``. Jinja keys it by template source only, so the folder is named by this module
+    and the filters, which decide how templates compile (finalize, autoescape)."""
+    import hashlib
+
+    from jinja2 import FileSystemBytecodeCache
+
+    here = Path(__file__).parent
+    code = hashlib.sha256((here / "render.py").read_bytes() + (here / "filters.py").read_bytes()).hexdigest()[:12]
+    cache = ROOT / ".cache" / "jinja" / code
+    cache.mkdir(parents=True, exist_ok=True)
     # finalize: every value a template prints that is not Markup (a label from t(), a rendered fragment)
     # is data and is escaped for Markdown and HTML alike (filters.md), whatever the context.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md,
+                      bytecode_cache=FileSystemBytecodeCache(str(cache)), auto_reload=False)
     env.filters.update(FILTERS)
     return env
 
@@ -56,6 +69,25 @@ class HomePage:
     has_indicators: bool
     offline_zip: str  # link from the home page to the offline bundle
     coverage: tuple = ()  # topicpage.province_matrix: (provinces, rows)
+    provinces: tuple = ()  # ProvinceRow per province, when the corpus is too large for one row per plan
+    cities: int = 0
+    timeline_plans: int = 0  # plans on the timeline
+
+
+# The home page lists every plan (table and timeline) up to this many; beyond it, one row per province and
+# the timeline of the most recently written plans, so that the page does not grow with the corpus.
+HOME_PLAN_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ProvinceRow:
+    name: object             # model.Name
+    slug: str                # its section's anchor on the plans overview (plans/index.md)
+    plans: int
+    cities: int
+    provisions: int
+    targets: int
+    latest: int              # year the most recent of its plans was written
 
 
 @dataclass(frozen=True)
@@ -96,6 +128,12 @@ class IndicatorPage:
     missing: tuple[Plan, ...]      # plans with no value for this indicator
     unpublished: tuple[Plan, ...]  # of those, plans whose indicator list is not in the published document
     rows: tuple = ()               # (plan, ((target, (TargetRef, …) where it is stated), …)) — one row per value
+    chart_cities: int = 0          # when the chart draws only some cities: how many (the most recent plans)
+
+
+# An indicator chart draws one line per city up to this many; beyond, the most recently written plans' cities
+# (the table below it has every city), so that the chart stays legible and the page light.
+CHART_CITY_LIMIT = 12
 
 
 def unpublished(plan: Plan) -> bool:
@@ -129,6 +167,9 @@ class IndicatorsPage:
     plans: tuple[Plan, ...]
     rows: tuple[IndicatorRow, ...]
     city_specific: tuple[TargetRef, ...]  # targets with no canonical indicator
+    # beyond CITY_MATRIX_LIMIT plans: one column per province, cells (cities with a target, cities)
+    provinces: tuple = ()
+    city_specific_count: int = 0
 
 
 def latest_target(view: IndicatorView, plan: Plan) -> TargetRef | None:
@@ -164,24 +205,50 @@ def heading_level(depth: int) -> Markup:
 
 
 class Writer:
-    """Writes generated pages, touching a file only when its content changed."""
+    """Writes generated files, touching a file only when its bytes changed (so the docs folder can be kept
+    between builds, MkDocs' and the reader's caches stay valid, and ``mkdocs serve`` does not loop).
+
+    ``files`` lists every file this build produced, ``written`` those whose bytes changed."""
 
     def __init__(self, docs: Path):
         self.docs = docs
+        self.files: list[Path] = []
         self.written: list[Path] = []
+        self.nav: list = []
 
     def write(self, rel: str, header: str, body: str) -> None:
-        path = self.docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         comment = f"<!-- {header} -->\n"
         if body.startswith("---\n"):  # front matter must stay first
             end = body.index("\n---\n", 4) + 5
             text = body[:end] + comment + body[end:]
         else:
             text = comment + body
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        self.write_raw(rel, text)
+
+    def write_raw(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        path = self.docs / rel
+        self.files.append(path)
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         self.written.append(path)
+
+    def prune(self) -> list[Path]:
+        """Remove files (and then empty folders) under ``docs`` that this build did not produce."""
+        keep = set(self.files)
+        removed = [p for p in self.docs.rglob("*") if p.is_file() and p not in keep]
+        for p in removed:
+            p.unlink()
+        for d in sorted((d for d in self.docs.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True):
+            if not any(d.iterdir()):
+                d.rmdir()
+        return removed
 
 
 @dataclass(frozen=True)
@@ -190,6 +257,16 @@ class ResponsiblePage:
     groups: tuple            # curated groups used by at least one plan: (Department, {plan id: names})
     per_plan: tuple          # Responsibility per plan
     leads: tuple             # (Department, (lead count per plan, in plan order)) for groups leading anywhere
+    # beyond CITY_MATRIX_LIMIT plans: provinces instead of cities (the cities' detail on province pages)
+    provinces: tuple = ()    # (topicpage.Province, plans naming bodies, plans naming none)
+    province_leads: tuple = ()  # (Department, (cities where it leads, per province))
+    names: tuple = ()        # (Department, ((name, plans using it), ...)) most used first
+
+
+@dataclass(frozen=True)
+class ResponsibleProvincePage:
+    province: object         # topicpage.Province
+    per_plan: tuple          # Responsibility of its plans
 
 
 @dataclass(frozen=True)
@@ -204,32 +281,32 @@ class GuidePage:
     example_yaml: str        # its header and one action with bodies and targets, as YAML
 
 
-def guide_example(corpus: Corpus, data_dir: Path) -> tuple[str, str]:
+def guide_example(corpus: Corpus) -> tuple[str, str]:
     """The first action (in plan order) that names responsible bodies and carries a target, with its plan's
-    header: a real, always-current excerpt for the guide."""
+    header: a real, always-current excerpt for the guide, taken from the validated plan (not re-read)."""
     import yaml
 
     for ref in corpus.provisions:
         p = ref.provision
         if p.lead and p.targets and len(ref.section_ids) >= 2:
-            raw = yaml.safe_load((data_dir / "plans" / f"{ref.plan.id}.yaml").read_text(encoding="utf-8"))
-            header = {k: raw[k] for k in ("id", "city", "province", "city_id", "admin_level", "division_code", "title",
-                                          "doc_number", "issuer", "date_written", "kind", "period", "target_years",
-                                          "script") if k in raw}
-            header["source"] = {k: raw["source"][k] for k in ("file", "body_lines") if k in raw["source"]}
-            node, chain = {"sections": raw["sections"]}, []
+            plan = ref.plan
+            dump = plan.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+            header = {k: dump[k] for k in ("id", "city", "province", "city_id", "admin_level", "division_code",
+                                           "title", "doc_number", "issuer", "date_written", "kind", "period",
+                                           "target_years", "script") if k in dump}
+            header["source"] = {k: dump["source"][k] for k in ("file", "body_lines") if k in dump["source"]}
+            node, chain = dump, []
             for sid in ref.section_ids:
                 node = next(s for s in node.get("sections", []) if s["id"] == sid)
                 chain.append(node)
-            leaf = dict(chain[-1])
-            leaf.pop("sections", None)
-            leaf["provisions"] = [next(x for x in leaf.get("provisions", []) if x["id"] == p.id)]
+            leaf = {k: v for k, v in chain[-1].items() if k not in ("sections", "provisions")}
+            leaf["provisions"] = [next(x for x in chain[-1].get("provisions", []) if x["id"] == p.id)]
             for outer in reversed(chain[:-1]):
                 outer = {k: v for k, v in outer.items() if k not in ("sections", "provisions")}
                 outer["sections"] = [leaf]
                 leaf = outer
             header["sections"] = [leaf]
-            return ref.plan.id, yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
+            return plan.id, yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=100)
     return "", ""
 
 
@@ -265,15 +342,6 @@ class PlansPage:
     cities: int
     stats: dict
     prefix: str = ""
-
-
-def write_overviews(corpus: Corpus, page) -> None:
-    """The overview pages the Plans and More tabs open."""
-    groups = by_province(corpus.plans)
-    ctx = PlansPage(tuple(corpus.plans), groups, len({p.city_id for p in corpus.plans}), corpus.stats)
-    page("plans/index.md", "plans.md.j2", "data/plans/*.yaml", page=ctx)
-    page("sources/index.md", "sources.md.j2", "data/plans/*.yaml", page=ctx)
-    page("more/index.md", "more.md.j2", "templates/more.md.j2", page=ctx)
 
 
 def escape_nav(items: list) -> list:
@@ -320,82 +388,202 @@ def _nav(corpus: Corpus, lang: Lang) -> list[dict]:
     ]
 
 
-def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, data_dir: Path = ROOT / "data") -> list[dict]:
-    """Render every page into ``docs`` in one interface language; return the MkDocs nav."""
-    from .schema_doc import reference
+GENERATED = "Generated by build.py from {data} with templates/{tpl}; edit those, not this file."
 
-    env = environment()
-    lang = lang.with_glosses(glosses(corpus))
-    env.globals.update(lang.globals())
-    env.globals.update(heading_level=heading_level, text_lang=text_lang, unpublished=unpublished, period=period_label,
-                       topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
-                       indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
-    out = Writer(docs)
-    gen = "Generated by build.py from {data} with templates/{tpl}; edit those, not this file."
 
-    def page(rel: str, tpl: str, data: str, **context) -> None:
-        out.write(rel, gen.format(data=data, tpl=tpl), env.get_template(tpl).render(**context))
+class PageRenderer:
+    """Renders page kinds into one language's docs folder; each kind has its own method below."""
 
-    home = HomePage(tuple(PlanRow(p, corpus.stats[p.id], f"plans/{p.id}.md") for p in corpus.plans),
-                    total_provisions=len(corpus.provisions),
-                    total_targets=sum(1 for t in corpus.targets if t.target.kind == "target"),
-                    plans=tuple(corpus.plans), topics=tuple(corpus.topics), timeline=timeline(corpus, lang),
-                    has_indicators=bool(corpus.indicators), offline_zip=("../" if lang.prefix else "") + OFFLINE_ZIP,
-                    coverage=province_matrix(corpus.topics, corpus.plans))
-    page("index.md", "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
+    def __init__(self, corpus: Corpus, docs: Path, lang: Lang, writer: Writer | None = None):
+        lang = lang.with_glosses(glosses(corpus))
+        self.corpus, self.lang = corpus, lang
+        self.env = environment()
+        self.env.globals.update(lang.globals())
+        self.env.globals.update(heading_level=heading_level, text_lang=text_lang, unpublished=unpublished,
+                                period=period_label,
+                                topic_names={v.topic.id: lang.name(v.topic) for v in corpus.topics},
+                                indicator_names={v.indicator.id: lang.name(v.indicator) for v in corpus.indicators})
+        self.out = writer or Writer(docs)
+        # from a page of this language to the zip at the site root
+        self.zip_prefix = "../" if lang.prefix else ""
+        self._grouped: tuple | None = None
 
-    for plan in corpus.plans:
-        related = {k: v for k, v in corpus.related.items() if k.startswith(plan.id + ".") and v}
-        page(f"plans/{plan.id}.md", "plan.md.j2", f"data/plans/{plan.id}.yaml",
-             page=PlanPage(plan, corpus.stats[plan.id], f"../sources/{plan.id}.md", f"../sources/{plan.id}.txt", related))
-        src = SourcePage(plan, source_lines(plan, corpus.sources[plan.id]), f"../plans/{plan.id}.md", f"{plan.id}.txt")
-        page(f"sources/{plan.id}.md", "source.md.j2", f"data/{plan.source.file}", page=src)
-        (docs / "sources").mkdir(parents=True, exist_ok=True)
-        (docs / "sources" / f"{plan.id}.txt").write_text(corpus.sources[plan.id], encoding="utf-8")
+    def page(self, rel: str, tpl: str, data: str, **context) -> None:
+        """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
+        body = self.env.get_template(tpl).render(link=routes.linker(rel), **context)
+        self.out.write(rel, GENERATED.format(data=data, tpl=tpl), body)
 
-    write_overviews(corpus, page)
-    for view in corpus.topics:
-        page(f"topics/{view.topic.id}.md", "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=topic_page(view))
-    if corpus.topics:
-        page("topics/index.md", "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
-             page=TopicsPage(tuple(corpus.plans), tuple(corpus.topics), province_matrix(corpus.topics, corpus.plans),
-                             len(corpus.plans) <= CITY_MATRIX_LIMIT))
+    def home(self) -> None:
+        c = self.corpus
+        here = routes.source("home")
+        rows, provinces, shown = tuple(PlanRow(p, c.stats[p.id], routes.link(here, "plan", p.id)) for p in c.plans), (), c.plans
+        if len(c.plans) > HOME_PLAN_LIMIT:
+            # one row per province, and the timeline of the most recently written plans
+            provinces = tuple(ProvinceRow(g.name, g.slug, len(g.plans), len({p.city_id for p in g.plans}),
+                                          sum(c.stats[p.id].provisions for p in g.plans),
+                                          sum(c.stats[p.id].targets for p in g.plans),
+                                          max(p.date_written.year for p in g.plans)) for g in by_province(c.plans))
+            recent = {p.id for p in sorted(c.plans, key=lambda p: (p.date_written, p.id), reverse=True)[:HOME_PLAN_LIMIT]}
+            shown = [p for p in c.plans if p.id in recent]  # in plan order
+            rows = ()
+        home = HomePage(rows, total_provisions=len(c.provisions),
+                        total_targets=sum(1 for t in c.targets if t.target.kind == "target"),
+                        plans=tuple(c.plans), topics=tuple(c.topics), timeline=timeline(c, self.lang, shown),
+                        has_indicators=bool(c.indicators), offline_zip=self.zip_prefix + OFFLINE_ZIP,
+                        coverage=province_matrix(c.topics, c.plans), provinces=provinces,
+                        cities=len({p.city_id for p in c.plans}), timeline_plans=len(shown))
+        self.page(routes.source("home"), "index.md.j2", "data/plans/*.yaml, data/topics.yaml", page=home)
 
-    grouped = tuple(p for g in by_province(corpus.plans) for p in g.plans)  # indicator views: a province's cities together
-    rank = {p.id: i for i, p in enumerate(grouped)}
-    for view in corpus.indicators:
+    def plan(self, plan: Plan) -> None:
+        c, rel = self.corpus, routes.source("plan", plan.id)
+        related = {r.id: c.related[r.id] for r in c.provisions_of(plan.id) if c.related.get(r.id)}
+        self.page(rel, "plan.md.j2", f"data/plans/{plan.id}.yaml",
+                  page=PlanPage(plan, c.stats[plan.id], routes.link(rel, "source", plan.id),
+                                routes.link(rel, "source_text", plan.id), related))
+
+    def source(self, plan: Plan) -> None:
+        rel = routes.source("source", plan.id)
+        text = self.corpus.sources[plan.id]
+        src = SourcePage(plan, source_lines(plan, text), routes.link(rel, "plan", plan.id),
+                         routes.link(rel, "source_text", plan.id))
+        self.page(rel, "source.md.j2", f"data/{plan.source.file}", page=src)
+        self.out.write_raw(routes.source("source_text", plan.id), text)
+
+    def topic(self, view: TopicView) -> None:
+        self.page(routes.source("topic", view.topic.id), "topic.md.j2", "data/topics.yaml, data/plans/*.yaml",
+                  page=topic_page(view))
+
+    def topics(self) -> None:
+        c = self.corpus
+        self.page(routes.source("topics"), "topics.md.j2", "data/topics.yaml, data/plans/*.yaml",
+                  page=TopicsPage(tuple(c.plans), tuple(c.topics), province_matrix(c.topics, c.plans),
+                                  len(c.plans) <= CITY_MATRIX_LIMIT))
+
+    def overviews(self) -> None:
+        """The overview pages the Plans and More tabs open (plans and sources by province)."""
+        c = self.corpus
+        ctx = PlansPage(tuple(c.plans), by_province(c.plans), len({p.city_id for p in c.plans}), c.stats)
+        self.page(routes.source("plans"), "plans.md.j2", "data/plans/*.yaml", page=ctx)
+        self.page(routes.source("sources"), "sources.md.j2", "data/plans/*.yaml", page=ctx)
+        self.page(routes.source("more"), "more.md.j2", "templates/more.md.j2", page=ctx)
+
+    def grouped_plans(self) -> tuple[Plan, ...]:
+        """Plans with a province's cities together (indicator views)."""
+        if self._grouped is None:
+            self._grouped = tuple(p for g in by_province(self.corpus.plans) for p in g.plans)
+        return self._grouped
+
+    def indicator(self, view: IndicatorView) -> None:
+        grouped = self.grouped_plans()
+        rank = {p.id: i for i, p in enumerate(grouped)}
         covered = {plan.id for plan, _ in view.rows}
         by_prov = replace(view, rows=tuple(sorted(view.rows, key=lambda row: rank[row[0].id])))
         missing = tuple(p for p in grouped if p.id not in covered)
-        page(f"indicators/{view.indicator.id}.md", "indicator.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorPage(by_prov, tuple(p for p in missing if not unpublished(p)),
-                                tuple(p for p in missing if unpublished(p)), merged_rows(by_prov)),
-             chart=line_chart(view, lang))
-    if corpus.indicators:
-        rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in grouped)) for v in corpus.indicators)
-        page("indicators/index.md", "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml",
-             page=IndicatorsPage(grouped, rows, tuple(t for t in corpus.targets if not t.indicator_id)))
+        drawn, partial = view, 0
+        if len(view.rows) > CHART_CITY_LIMIT:
+            recent = sorted(view.rows, key=lambda row: (row[0].date_written, row[0].id), reverse=True)[:CHART_CITY_LIMIT]
+            keep = {plan.id for plan, _ in recent}
+            drawn, partial = replace(view, rows=tuple(row for row in view.rows if row[0].id in keep)), CHART_CITY_LIMIT
+        self.page(routes.source("indicator", view.indicator.id), "indicator.md.j2",
+                  "data/indicators.yaml, data/plans/*.yaml",
+                  page=IndicatorPage(by_prov, tuple(p for p in missing if not unpublished(p)),
+                                     tuple(p for p in missing if unpublished(p)), merged_rows(by_prov), partial),
+                  chart=line_chart(drawn, self.lang))
 
-    used = {row.group.id: {} for r in corpus.responsibility for row in r.rows}
-    for r in corpus.responsibility:
-        for row in r.rows:
-            used[row.group.id][r.plan.id] = row.names
-    groups = tuple((d, used[d.id]) for d in corpus.departments if d.id in used)
-    lead_counts = {(r.plan.id, row.group.id): len(row.lead) for r in corpus.responsibility for row in r.rows}
-    leads = tuple((d, tuple(lead_counts.get((p.id, d.id), 0) for p in corpus.plans)) for d, _ in groups
-                  if any(lead_counts.get((p.id, d.id), 0) for p in corpus.plans))
-    leads = tuple(sorted(leads, key=lambda item: (-sum(1 for n in item[1] if n), -sum(item[1]))))
-    page("responsible.md", "responsible.md.j2", "data/departments.yaml, data/plans/*.yaml",
-         page=ResponsiblePage(tuple(corpus.plans), groups, tuple(corpus.responsibility), leads))
-    page("glossary.md", "glossary.md.j2", "data/glossary.yaml", page=GlossaryPage(tuple(corpus.glossary.terms)))
-    page("guide.md", "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
-         page=GuidePage(tuple(reference()), *guide_example(corpus, data_dir)))
+    def indicators(self) -> None:
+        c, grouped = self.corpus, self.grouped_plans()
+        specific = tuple(t for t in c.targets if not t.indicator_id)
+        if len(grouped) <= CITY_MATRIX_LIMIT:
+            rows = tuple(IndicatorRow(v, tuple(latest_target(v, p) for p in grouped)) for v in c.indicators)
+            page = IndicatorsPage(grouped, rows, specific)
+        else:  # one column per province: how many of its cities set a target for the indicator
+            provinces = by_province(c.plans)
+            rows = []
+            for v in c.indicators:
+                covered = {plan.id for plan, refs in v.rows if any(r.target.kind == "target" for r in refs)}
+                rows.append(IndicatorRow(v, tuple((sum(1 for p in g.plans if p.id in covered), len(g.plans))
+                                                  for g in provinces)))
+            page = IndicatorsPage(grouped, tuple(rows), (), provinces, len(specific))
+        self.page(routes.source("indicators"), "indicators.md.j2", "data/indicators.yaml, data/plans/*.yaml", page=page)
 
-    if not lang.prefix:
-        (docs / "robots.txt").write_text(robots_txt(), encoding="utf-8")
-    from .exports import TARGET_COLUMNS
-    from .exports_schema import FIELDS, FILES, LICENSES
-    page("data.md", "data.md.j2", "data/plans/*.yaml, policy_compare/exports_schema.py",
-         page=DataPage(tuple(corpus.plans), tuple(TARGET_COLUMNS), ("../" if lang.prefix else "") + "../" + OFFLINE_ZIP,
-                       tuple((name, FILES[name], tuple(FIELDS[name])) for name in FIELDS), tuple(LICENSES), site_url()))
-    return nav(corpus, lang)
+    def responsible(self) -> None:
+        c = self.corpus
+        totals = c.responsibility_totals
+        data = "data/departments.yaml, data/plans/*.yaml"
+        if len(c.plans) <= CITY_MATRIX_LIMIT:
+            self.page(routes.source("responsible"), "responsible.md.j2", data,
+                      page=ResponsiblePage(tuple(c.plans), totals.groups, tuple(c.responsibility), totals.leads))
+            return
+        # many plans: bodies x provinces on the overview, each province's cities on a page of its own
+        of_plan = {r.plan.id: r for r in c.responsibility}
+        rank = {p.id: i for i, p in enumerate(c.plans)}
+        provinces = by_province(c.plans)
+        rows = []
+        for dept, counts in totals.leads:
+            rows.append((dept, tuple(sum(1 for p in g.plans if counts[rank[p.id]]) for g in provinces)))
+        names = []
+        for dept, by_plan in totals.groups:
+            used: dict[str, int] = {}
+            for ns in by_plan.values():
+                for n in ns:
+                    used[n] = used.get(n, 0) + 1
+            names.append((dept, tuple(sorted(used.items(), key=lambda item: (-item[1], item[0])))))
+        summary = tuple((g, sum(1 for p in g.plans if of_plan[p.id].states_bodies),
+                         sum(1 for p in g.plans if not of_plan[p.id].states_bodies)) for g in provinces)
+        self.page(routes.source("responsible"), "responsible.md.j2", data,
+                  page=ResponsiblePage(tuple(c.plans), (), (), (), summary, tuple(rows), tuple(names)))
+        for g in provinces:
+            self.page(routes.source("responsible_province", g.slug), "responsible_province.md.j2", data,
+                      page=ResponsibleProvincePage(g, tuple(of_plan[p.id] for p in g.plans)))
+
+    def glossary(self) -> None:
+        self.page(routes.source("glossary"), "glossary.md.j2", "data/glossary.yaml",
+                  page=GlossaryPage(tuple(self.corpus.glossary.terms)))
+
+    def guide(self) -> None:
+        from .schema_doc import reference
+        self.page(routes.source("guide"), "guide.md.j2", "policy_compare/model.py, data/plans/*.yaml",
+                  page=GuidePage(tuple(reference()), *guide_example(self.corpus)))
+
+    def data(self) -> None:
+        from .exports import TARGET_COLUMNS
+        from .exports_schema import FIELDS, FILES, LICENSES
+        rel = routes.source("data")
+        self.page(rel, "data.md.j2", "data/plans/*.yaml, policy_compare/exports_schema.py",
+                  page=DataPage(tuple(self.corpus.plans), tuple(TARGET_COLUMNS),
+                                routes.root_prefix(rel) + "../" + self.zip_prefix + OFFLINE_ZIP,
+                                tuple((name, FILES[name], tuple(FIELDS[name])) for name in FIELDS), tuple(LICENSES),
+                                site_url()))
+
+    def robots(self) -> None:
+        if not self.lang.prefix:  # at the site root only
+            self.out.write_raw("robots.txt", robots_txt())
+
+    def all(self) -> list[dict]:
+        """Every page of the site in this language; return the MkDocs nav."""
+        c = self.corpus
+        self.home()
+        self.overviews()
+        for plan in c.plans:
+            self.plan(plan)
+            self.source(plan)
+        for view in c.topics:
+            self.topic(view)
+        if c.topics:
+            self.topics()
+        for view in c.indicators:
+            self.indicator(view)
+        if c.indicators:
+            self.indicators()
+        self.responsible()
+        self.glossary()
+        self.guide()
+        self.data()
+        self.robots()
+        return nav(c, self.lang)
+
+
+def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, writer: Writer | None = None) -> list[dict]:
+    """Render every page into ``docs`` in one interface language (through ``writer``, which records what
+    was written); return the MkDocs nav."""
+    return PageRenderer(corpus, docs, lang, writer).all()

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .compare import Corpus, ProvisionRef, plan_url
+from . import routes
+from .compare import Corpus, ProvisionRef
 from .i18n import LANGS, Lang
 from .links import to_simplified, to_traditional
 
@@ -281,7 +282,7 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True)
     others = {lg.prefix.strip("/") for lg in LANGS if lg.prefix and lg.prefix != lang.prefix}
     by_plan_url = {}
     for ref in corpus.provisions:
-        url = plan_url(ref.plan)
+        url = routes.url("plan", ref.plan.id)
         if not directory_urls:
             url = url.rstrip("/") + ".html"
         by_plan_url.setdefault(url, []).append(ref)

@@ -24,7 +24,6 @@ from typing import Iterator
 from .problems import BuildFailed, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
-OFFLINE_SHIM = "assets/vendor/iframe-worker/shim.js"
 
 
 class _Collect(logging.Handler):
@@ -37,8 +36,7 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Path = ROOT / "mkdocs.yml",
-               lang_prefix: str = "", jieba_dict_user: Path | None = None, offline: bool = False,
-               **overrides) -> None:
+               lang_prefix: str = "", **overrides) -> None:
     """Build ``docs`` into ``site`` with ``config_file``; warnings are errors (strict).
 
     ``lang_prefix`` ("en/") is where this language's site lives below the site root; it is appended to
@@ -60,22 +58,23 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
             absolute_alternates(config)
         if lang_prefix and config.site_url:
             config.site_url = config.site_url.rstrip("/") + "/" + lang_prefix
-        search = config.plugins.get("material/search")
-        if search is not None and jieba_dict_user is not None:
-            search.config["jieba_dict_user"] = str(jieba_dict_user)
-        if offline:
-            if "material/offline" not in config.plugins:
-                raise BuildFailed([Problem(config_file.name, 1, "plugins", "mkdocs",
-                                           "the offline bundle needs '- offline: {enabled: !ENV [OFFLINE, false]}' under plugins")])
-            config.plugins["material/offline"].config["enabled"] = True
-            # Material would add https://unpkg.com/iframe-worker/shim; use the copy in content/assets/vendor.
-            config.extra["polyfills"] = [OFFLINE_SHIM]
+        site_extras(config.extra, config.site_url or "")
         build(config)
     except (MkDocsException, SystemExit) as exc:
         messages = handler.messages or [str(exc)]
         raise BuildFailed([Problem(config_file.name, 1, "", "mkdocs", m) for m in messages]) from None
     finally:
         logger.removeHandler(handler)
+
+
+def site_extras(extra, site_url: str) -> None:
+    """What templates/overrides/404.html needs, computed here (Zensical's template engine has no Python
+    string methods): the site's path below its host and the site's top-level folders."""
+    from urllib.parse import urlsplit
+
+    from . import routes
+    extra["site_path"] = urlsplit(site_url).path.strip("/")
+    extra["site_folders"] = routes.top_folders()
 
 
 def absolute_alternates(config) -> None:

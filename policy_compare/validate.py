@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from pydantic import ValidationError
 
 from .load import Document, display_path, load_text, load_yaml
-from .model import DepartmentCatalogue, Glossary, IndicatorCatalogue, LinkEdits, Plan, Provision, Section, TopicCatalogue
+from .model import Plan, Provision, Section
 from .problems import Problem
 
 
@@ -407,32 +407,6 @@ def not_plans(plan_dir: Path) -> list[Problem]:
             if not path.name.startswith(".") and path.suffix not in (".yaml", ".yml")]
 
 
-def load_catalogue(path: Path, model, unique_ids: bool = True):
-    """Load data/topics.yaml, data/indicators.yaml or data/links.yaml; an absent file is an empty catalogue."""
-    if not path.exists() and not path.is_symlink():
-        return model(**{next(iter(model.model_fields)): []}), None, []
-    doc, problems = load_yaml(path)
-    if doc is None:
-        return None, None, problems
-    catalogue, found = check_schema(doc, model)
-    problems += found
-    if catalogue is not None and unique_ids:
-        problems += cross_unique_catalogue_ids(catalogue, doc)
-    return catalogue, doc, problems
-
-
-def cross_unique_catalogue_ids(catalogue, doc: Document) -> list[Problem]:
-    """Topic and indicator IDs are unique in their catalogue."""
-    key = next(iter(type(catalogue).model_fields))
-    seen, problems = set(), []
-    for i, item in enumerate(getattr(catalogue, key)):
-        if item.id in seen:
-            loc = (key, i, "id")
-            problems.append(Problem(doc.display, doc.line_of(loc), loc, "duplicate_id", f"'{item.id}' is defined twice"))
-        seen.add(item.id)
-    return problems
-
-
 def cross_known_indicators(plans: list[LoadedPlan], indicators: set[str]) -> list[Problem]:
     """A target's explicit indicator_id is an ID in data/indicators.yaml."""
     problems = []
@@ -486,16 +460,6 @@ def cross_known_departments(plans: list[LoadedPlan], catalogue, doc: Document) -
     return problems
 
 
-@dataclass
-class Catalogues:
-    topics: TopicCatalogue
-    indicators: IndicatorCatalogue
-    pins: list[tuple[str, str]] = field(default_factory=list)
-    suppress: list[tuple[str, str]] = field(default_factory=list)
-    departments: DepartmentCatalogue = field(default_factory=DepartmentCatalogue)
-    glossary: Glossary = field(default_factory=Glossary)
-
-
 def load_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
     doc, problems = load_yaml(path)
     if doc is None:
@@ -545,54 +509,51 @@ def source_path(plan: Plan, doc: Document, data_dir: Path) -> tuple[Path | None,
     return path, []
 
 
-def validate(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem]]:
-    """Load and check every plan under ``data_dir/plans``; return the plans and all problems."""
-    plans, problems, _ = validate_all(data_dir)
-    return plans, problems
+def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+    """Load one plan file and run the per-plan rules on it (the stage the build caches per plan)."""
+    lp, problems = load_plan(path, data_dir)
+    if lp is not None:
+        found = [p for rule in PLAN_RULES for p in rule(lp)]
+        for rule in LINE_RULES:  # a wrong source_line would also show as an unencoded line: one message
+            if not any(p.code in ("not_verbatim", "bad_body_lines", "wrong_source_line") for p in found):
+                found += rule(lp)
+        problems += found
+    return lp, problems
 
 
-def validate_all(data_dir: Path) -> tuple[list[LoadedPlan], list[Problem], Catalogues | None]:
-    """As :func:`validate`, also returning the topic and indicator catalogues."""
+def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Check every plan under ``data_dir/plans`` (``plan_stage``: :func:`check_plan` or a cached version of
+    it, :mod:`.cache`), then the cross-file rules, against catalogues the catalogue stage loaded
+    (:class:`.catalogue.Loaded`). Returns the plans and every problem, the catalogues' own included."""
     plan_dir = data_dir / "plans"
     files = sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml"))
     if not files:
-        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")], None
+        return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
     plans, problems = [], not_plans(plan_dir)
     for path in files:
-        lp, found = load_plan(path, data_dir)
+        lp, found = plan_stage(path, data_dir)
         problems += found
         if lp is not None:
-            found = [p for rule in PLAN_RULES for p in rule(lp)]
-            for rule in LINE_RULES:  # a wrong source_line would also show as an unencoded line: one message
-                if not any(p.code in ("not_verbatim", "bad_body_lines", "wrong_source_line") for p in found):
-                    found += rule(lp)
-            problems += found
             plans.append(lp)
     for rule in CROSS_RULES:
         problems += rule(plans)
-    topics, _, found = load_catalogue(data_dir / "topics.yaml", TopicCatalogue)
-    problems += found
-    if topics is not None and topics.topics:
-        ids = {t.id for t in topics.topics}
+    # each catalogue's own problems, then the rules that hold the plans against it
+    problems += catalogues.found["topics"]
+    if catalogues.topics is not None and catalogues.topics.topics:
+        ids = {t.id for t in catalogues.topics.topics}
         for rule in TOPIC_RULES:
             problems += rule(plans, ids)
-    indicators, ind_doc, found = load_catalogue(data_dir / "indicators.yaml", IndicatorCatalogue)
-    problems += found
-    if indicators is not None:
-        problems += cross_known_indicators(plans, {i.id for i in indicators.indicators})
-        if topics is not None and topics.topics:
-            problems += cross_indicator_topics(indicators, ind_doc, {t.id for t in topics.topics})
-    links, links_doc, found = load_catalogue(data_dir / "links.yaml", LinkEdits, unique_ids=False)
-    problems += found
-    if links_doc is not None and links is not None:
-        problems += cross_known_link_ids(plans, links, links_doc)
-    departments, dept_doc, found = load_catalogue(data_dir / "departments.yaml", DepartmentCatalogue)
-    problems += found
-    if dept_doc is not None and departments is not None:
-        problems += cross_known_departments(plans, departments, dept_doc)
-    glossary, _, found = load_catalogue(data_dir / "glossary.yaml", Glossary)
-    problems += found
-    if topics is None or indicators is None or links is None or departments is None or glossary is None:
-        return plans, problems, None
-    return plans, problems, Catalogues(topics, indicators, [(e.a, e.b) for e in links.pin], [(e.a, e.b) for e in links.suppress],
-                                       departments, glossary)
+    problems += catalogues.found["indicators"]
+    if catalogues.indicators is not None:
+        problems += cross_known_indicators(plans, {i.id for i in catalogues.indicators.indicators})
+        if catalogues.topics is not None and catalogues.topics.topics:
+            problems += cross_indicator_topics(catalogues.indicators, catalogues.docs.get("indicators"),
+                                               {t.id for t in catalogues.topics.topics})
+    problems += catalogues.found["links"]
+    if catalogues.docs.get("links") is not None and catalogues.links is not None:
+        problems += cross_known_link_ids(plans, catalogues.links, catalogues.docs["links"])
+    problems += catalogues.found["departments"]
+    if catalogues.docs.get("departments") is not None and catalogues.departments is not None:
+        problems += cross_known_departments(plans, catalogues.departments, catalogues.docs["departments"])
+    problems += catalogues.found["glossary"]
+    return plans, problems

@@ -45,7 +45,7 @@ def deployed_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def plans():
     """All validated plans of data/ (LoadedPlan objects)."""
-    from policy_compare.validate import validate
+    from policy_compare.pipeline import validate
     loaded, problems = validate(DATA)
     assert not [p for p in problems if p.level == "error"], "\n".join(map(str, problems))
     return loaded

@@ -1,6 +1,6 @@
 """Completeness: the encoded structure matches the documents, and every target-like number is encoded.
 
-Exceptions to the number audit are listed, each with its reason, in tests/exceptions/<plan>.py.
+Exceptions to the number audit are listed, each with its reason, in data/exceptions/<plan>.yaml.
 """
 from __future__ import annotations
 

@@ -262,13 +262,13 @@ def test_offline_bundle_loads_a_hidden_city_from_the_file_system(browser, site, 
     with zipfile.ZipFile(site / "downloads" / "policy-compare-offline.zip") as z:
         z.extractall(tmp_path)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto((tmp_path / "policy-compare" / "topics" / "tobacco-alcohol.html").as_uri(), wait_until="load")
+    page.goto((tmp_path / "policy-compare" / "topics" / "tobacco-alcohol" / "index.html").as_uri(), wait_until="load")
     plan = hidden_city(page)
     page.locator(".city-picker summary").click()
     page.locator(f".picker-group input[value={plan}]").check()
     page.locator(f".compare-col[data-plan={plan}] .provision").first.wait_for()
     link = page.locator(f".compare-col[data-plan={plan}] .pv-meta a").first.get_attribute("href")
-    assert link.startswith("../plans/") and ".html#" in link  # the offline build's own links
+    assert link.startswith("../../plans/") and "/index.html#" in link  # file:// links: folders end in index.html
     page.close()
 
 

@@ -36,7 +36,7 @@ def computed_links(only: set[str] | None = None) -> set[frozenset]:
     """Links as the pipeline computes them over data/ (or over the plans in ``only``)."""
     from conftest import DATA
     from policy_compare.compare import build_corpus
-    from policy_compare.validate import validate_all
+    from policy_compare.pipeline import validate_all
     loaded, _, catalogues = validate_all(DATA)
     corpus = build_corpus([lp for lp in loaded if only is None or lp.plan.id in only], DATA, catalogues)
     return {frozenset((src, item.ref.id)) for src, items in corpus.related.items() for item in items}
@@ -201,7 +201,7 @@ def test_readers_see_places_words_and_strength_not_ids_or_scores(site: Path, pre
     from conftest import DATA
     from policy_compare.compare import build_corpus
     from policy_compare.search import user_words
-    from policy_compare.validate import validate_all
+    from policy_compare.pipeline import validate_all
     loaded, _, catalogues = validate_all(DATA)
     tok = links._tokenizer(tuple(user_words(build_corpus(loaded, DATA, catalogues))))
     tok.check_initialized()

@@ -102,7 +102,7 @@ def test_a_quote_that_is_not_its_row_is_reported(tmp_path):
     import shutil
 
     from conftest import DATA
-    from policy_compare.validate import validate
+    from policy_compare.pipeline import validate
     shutil.copytree(DATA, tmp_path / "data")
     path = tmp_path / "data" / "plans" / "jiamusi-2024.yaml"
     text = path.read_text(encoding="utf-8")
@@ -134,7 +134,7 @@ def test_offline_english_data_page_links_the_root_data(browser, site):
     out = site.parent / "offline-check"
     with zipfile.ZipFile(site / "downloads" / "policy-compare-offline.zip") as z:
         z.extractall(out)
-    page, _ = visit(browser, (out / "policy-compare" / "en" / "data.html").as_uri())
+    page, _ = visit(browser, (out / "policy-compare" / "en" / "data" / "index.html").as_uri())
     hrefs = page.eval_on_selector_all("a.data-file", "els => els.map(a => a.href)")
     page.close()
     assert hrefs and all(Path(h.removeprefix("file://")).exists() for h in hrefs), hrefs

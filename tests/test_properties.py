@@ -83,16 +83,17 @@ def test_a_value_that_is_not_a_number_is_refused_or_read_as_that_number(text: st
 @given(value=st.decimals(min_value=-9999, max_value=9999, places=2, allow_nan=False, allow_infinity=False))
 def test_shown_numbers_are_plain_decimals(value):
     """What a badge shows ('22', '3.69', '-0.5') is the number itself, never an exponent (for numbers of up to
-    six significant digits; see the next test)."""
+    six significant digits here; larger and more precise ones: the next test)."""
     shown = num(float(value))
     assert "e" not in shown and float(shown) == float(value)
 
 
-@pytest.mark.xfail(strict=True, reason="filters.num formats with :g (six significant digits): a million shows as "
-                                       "'1e+06' and 10000.01 as '10000'; no real target has such a value yet")
 def test_large_and_precise_numbers_are_shown_in_full():
     assert num(1_000_000.0) == "1000000"
     assert num(10000.01) == "10000.01"
+    assert num(1e12) == "1000000000000"
+    assert num(0.00001) == "0.00001"
+    assert num(-0.5) == "-0.5"
 
 
 # ---------------------------------------------------------------- comparators and units

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Benchmark at scale: the build and the site for synthetic corpora of N plans (figures, never asserted).
+
+    python bench/bench_scale.py [--sizes 5 100 300] [--runs 1] [--out bench/RESULTS.md]
+
+For each N: makes the corpus (bench/corpus.py, seed 1; N = 5 is the real data), then
+1. a full build from cold (no per-plan cache, no kept docs folder), in its own process: wall time, peak
+   memory (the largest resident set of the build process and its children, from getrusage), and the
+   seconds of each stage as the pipeline records them;
+2. a rebuild with nothing changed, and a rebuild after one plan's text was edited (its summary line);
+3. pages, site size, search index size (raw and gzip, Chinese root), offline zip size;
+4. the first-visit transfer of the home page and of the largest topic page, in headless Chromium
+   (/usr/bin/chromium via Playwright), from a local HTTP server on 127.0.0.1 that serves gzip to clients
+   that accept it: the sum of every request's encoded body and headers;
+5. the peer: plain ``mkdocs build`` of the same generated pages (``build.py render`` for each language, then
+   ``python -m mkdocs build -f`` on the rendered folder), both languages, timed the same way; the ratio is
+   the project's full build over the sum of the two plain builds.
+Results are printed and written as a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+BUILD_ONE = """
+import json, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from policy_compare import pipeline
+pipeline.build(Path({data!r}), Path({out!r}))
+json.dump({{"timings": pipeline.timings, "written": {{k: len(v) for k, v in pipeline.written.items()}}}},
+          open({report!r}, "w"))
+"""
+
+
+def run(cmd: list[str], env=None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process (its own children included via wait4)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{err.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def build(data: Path, out: Path, report: Path) -> tuple[float, float, dict]:
+    code = BUILD_ONE.format(root=str(ROOT), data=str(data), out=str(out), report=str(report))
+    wall, peak = run([sys.executable, "-c", code])
+    return wall, peak, json.loads(report.read_text())
+
+
+def peer(data: Path, tmp: Path) -> float:
+    """Plain mkdocs build of the same rendered pages, both languages (render time not counted)."""
+    total = 0.0
+    for lang in ("zh", "en"):
+        folder = tmp / f"peer-{lang}"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "render", "--lang", lang, "--data", str(data),
+                        "--out", str(folder)], check=True, capture_output=True)
+        wall, _ = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml")])
+        total += wall
+    return total
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6))
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), sum(gz(p.read_bytes()) for p in files)
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-encoded for clients that accept it (as GitHub Pages serves them)."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()
+            path = path / "index.html"
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        import io
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def first_visits(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
+    """Per page: (requests, bytes transferred: encoded bodies + headers) of a first visit in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for path in paths:
+            context = browser.new_context()
+            page = context.new_page()
+            finished: list = []
+            page.on("requestfinished", lambda r: finished.append(r))
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)
+            sizes = [r.sizes() for r in finished]  # while the page is open
+            out[path] = (len(sizes), sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes))
+            context.close()
+        browser.close()
+    httpd.shutdown()
+    return out
+
+
+def measure(n: int, tmp: Path, runs: int) -> dict:
+    import corpus
+
+    data = tmp / f"data-{n}"
+    corpus.make(n, data, seed=1)
+    out = tmp / f"site-{n}"
+    from policy_compare import pipeline
+
+    shutil.rmtree(ROOT / ".cache" / "plans", ignore_errors=True)
+    shutil.rmtree(pipeline.workspace(data, out), ignore_errors=True)
+    cold, peak, report = build(data, out, tmp / "report.json")
+    warm, _, _ = build(data, out, tmp / "report-warm.json")
+    edited = sorted((data / "plans").glob("*.yaml"))[-1]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("summary_en: ", "summary_en: (edited) ", 1), encoding="utf-8")
+    edit, _, edit_report = build(data, out, tmp / "report-edit.json")
+    edited.write_text(text, encoding="utf-8")
+    peers = [peer(data, tmp) for _ in range(runs)]
+    html = list(out.rglob("*.html"))
+    site_raw = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    index = out / "search"
+    index_raw, index_gz = folder_size(index) if index.exists() else (0, 0)
+    topics = sorted((out / "topics").glob("*/index.html"), key=lambda p: p.stat().st_size)
+    largest = f"topics/{topics[-1].parent.name}/"
+    visits = first_visits(out, ["", largest, "en/", f"en/{largest}"])
+    zip_path = out / "downloads" / "policy-compare-offline.zip"
+    return {
+        "plans": n, "cold": cold, "warm": warm, "edit": edit, "peak_mb": peak, "stages": report["timings"],
+        "edit_written": edit_report["written"], "peer": min(peers), "pages": len(html),
+        "site_mb": site_raw / 2**20, "index_kb": (index_raw / 1024, index_gz / 1024),
+        "zip_mb": zip_path.stat().st_size / 2**20 if zip_path.exists() else 0,
+        "largest_topic": largest, "visits": {k: (r, b / 1024) for k, (r, b) in visits.items()},
+    }
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| plans | full build (cold) | rebuild, nothing changed | rebuild, one plan edited | plain mkdocs build, both languages | ratio | peak memory | pages | site | search index (zh, raw / gzip) | offline zip |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        rows.append(f"| {r['plans']} | {r['cold']:.1f} s | {r['warm']:.1f} s | {r['edit']:.1f} s | {r['peer']:.1f} s | "
+                    f"{r['cold'] / r['peer']:.2f} | {r['peak_mb']:.0f} MB | {r['pages']} | {r['site_mb']:.0f} MB | "
+                    f"{r['index_kb'][0]:,.0f} / {r['index_kb'][1]:,.0f} KB | {r['zip_mb']:.0f} MB |")
+    stages = sorted({k for r in results for k in r["stages"]})
+    rows += ["", "Seconds per stage of the cold build (compute includes links):", "",
+             "| plans | " + " | ".join(stages) + " |", "|---|" + "---|" * len(stages)]
+    for r in results:
+        rows.append(f"| {r['plans']} | " + " | ".join(f"{r['stages'].get(s, 0):.1f}" for s in stages) + " |")
+    rows += ["", "First visit in Chromium, gzip-serving local server (requests, KB transferred):", "",
+             "| plans | home | largest topic page | en home | en largest topic page |", "|---|---|---|---|---|"]
+    for r in results:
+        cells = [f"{q} req, {kb:,.0f} KB" for q, kb in r["visits"].values()]
+        rows.append(f"| {r['plans']} ({r['largest_topic']}) | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[5, 100, 300])
+    ap.add_argument("--runs", type=int, default=1, help="plain mkdocs builds per size (the fastest is kept)")
+    ap.add_argument("--out", type=Path, help="write the tables to this Markdown file")
+    args = ap.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for n in args.sizes:
+            results.append(measure(n, Path(tmp), args.runs))
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    text = table(results)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

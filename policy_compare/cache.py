@@ -1,0 +1,66 @@
+"""Per-plan cache: a plan's load → validate result, stored under a hash of its content.
+
+Pelican's ``FileStampDataCacher`` idea: the key of a plan file is the SHA-256 of its bytes, of its source
+text's bytes and of the code that reads and checks them (``load.py``, ``model.py``, ``validate.py``), so an
+edit to one plan, to its source, or to the rules recomputes exactly what it must. Entries are pickles in
+``.cache/plans/`` at the repository root (gitignored); a missing, stale or unreadable entry is recomputed.
+Cross-file rules are not cached: they run on every build, over the cached plans.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+_CODE = ("load.py", "model.py", "validate.py", "problems.py", "cache.py")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    h = hashlib.sha256()
+    for name in _CODE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+class PlanCache:
+    """A cached version of :func:`validate.check_plan`, with hit and miss counts."""
+
+    def __init__(self, folder: Path = CACHE / "plans"):
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    def _key(self, path: Path) -> str:
+        return hashlib.sha256(path.read_bytes() + code_version().encode() + (str(path.resolve()) + "\0" + str(Path.cwd())).encode()).hexdigest()
+
+    def __call__(self, path: Path, data_dir: Path):
+        from .validate import check_plan
+
+        try:
+            key = self._key(path)
+        except OSError:
+            return check_plan(path, data_dir)
+        entry = self.folder / f"{key}.pickle"
+        try:
+            with entry.open("rb") as f:
+                source_name, source_hash, result = pickle.load(f)
+            if hashlib.sha256((data_dir / source_name).read_bytes()).hexdigest() == source_hash:
+                self.hits += 1
+                return result
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            pass
+        self.misses += 1
+        result = check_plan(path, data_dir)
+        lp = result[0]
+        if lp is not None:
+            source_name = lp.plan.source.file
+            source_hash = hashlib.sha256(lp.source_text.encode("utf-8")).hexdigest()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(".tmp")
+            with tmp.open("wb") as f:
+                pickle.dump((source_name, source_hash, result), f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(entry)
+        return result

@@ -1,0 +1,53 @@
+"""Incremental builds: an edit to one plan re-reads that plan only and rewrites only the pages that show it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _render(data: Path, docs: Path, cache):
+    from policy_compare import compare, pipeline
+    from policy_compare.i18n import LANGS
+    from policy_compare.pipeline import validate_all
+
+    plans, problems, catalogues = validate_all(data, cache)
+    assert not [p for p in problems if p.level == "error"]
+    corpus = compare.build_corpus(plans, data, catalogues)
+    for lang in LANGS:
+        pipeline.render_language(corpus, docs / lang.code, lang)
+    return {code: set(paths) for code, paths in pipeline.written.items()}
+
+
+def test_one_plan_edit_rewrites_only_the_pages_that_show_it(tmp_path):
+    from policy_compare.cache import PlanCache
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    docs = tmp_path / "docs"
+    cache = PlanCache(tmp_path / "cache")
+    first = _render(data, docs, cache)
+    assert cache.misses == 5 and cache.hits == 0
+    files = {code: {p for p in (docs / code).rglob("*") if p.is_file()} for code in first}
+    assert all(first[code] == files[code] for code in first)  # a fresh folder: everything written
+    mtimes = {p: p.stat().st_mtime_ns for code in files for p in files[code]}
+
+    plan = data / "plans" / "quzhou-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old_title = next(line for line in text.splitlines() if line.startswith("title: ")).removeprefix("title: ")
+    new_title = old_title + "（修订稿）"
+    plan.write_text(text.replace(f"title: {old_title}\n", f"title: {new_title}\n", 1), encoding="utf-8")
+    cache = PlanCache(tmp_path / "cache")
+    second = _render(data, docs, cache)
+    assert cache.misses == 1 and cache.hits == 4  # only the edited plan is loaded and validated again
+
+    for code in second:
+        showing = {p for p in (docs / code).rglob("*") if p.is_file() and new_title in p.read_text(encoding="utf-8", errors="replace")}
+        assert showing, "the edited title appears nowhere"
+        assert second[code] == showing, (code, sorted(str(p.relative_to(docs)) for p in second[code] ^ showing))
+        assert docs / code / "plans" / "quzhou-2020.md" in second[code]
+        others = {p for p in files[code] if p.parent.name in ("plans", "sources") and p.stem not in ("quzhou-2020", "index")}
+        assert others and not others & second[code]  # no other plan's page or source page
+        for p in files[code] - second[code]:
+            assert p.stat().st_mtime_ns == mtimes[p], p  # untouched files keep their time stamps
