@@ -46,9 +46,10 @@ def main() -> int:
         print("largest pages (raw KB / gzip KB):")
         for p in sorted(html, key=lambda p: p.stat().st_size, reverse=True)[:5]:
             print(f"  {p.relative_to(out)}: {p.stat().st_size / 1024:.0f} / {gz(p) / 1024:.0f}")
-        index = out / "search" / "search_index.json"
-        if index.exists():
-            print(f"search index: {index.stat().st_size / 1024:.0f} KB raw, {gz(index) / 1024:.0f} KB gzip")
+        index = [p for p in (out / "search").rglob("*") if p.is_file()]  # policy_compare/search.py's shards
+        if index:
+            print(f"search index (zh, all shards; a search loads a few): {len(index)} files, "
+                  f"{sum(p.stat().st_size for p in index) / 1024:.0f} KB raw, {sum(gz(p) for p in index) / 1024:.0f} KB gzip")
         for name in ("plans.json", "provisions.json", "targets.csv"):
             p = out / "data" / name
             print(f"export {name}: {p.stat().st_size / 1024:.0f} KB")
