@@ -20,21 +20,19 @@ Results are printed and written as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from browser import Quiet  # noqa: E402
 
 BUILD_ONE = """
 import json, sys
@@ -88,11 +86,8 @@ def folder_size(path: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), sum(gz(p.read_bytes()) for p in files)
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(Quiet):
     """Static files, gzip-encoded for clients that accept it (as GitHub Pages serves them)."""
-
-    def log_message(self, *args):
-        pass
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -114,14 +109,10 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 def first_visits(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
     """Per page: (requests, bytes transferred: encoded bodies + headers) of a first visit in Chromium."""
-    from playwright.sync_api import sync_playwright
+    from browser import chromium, served
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     out = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    with served(site, GzipHandler) as base, chromium() as browser:
         for path in paths:
             context = browser.new_context()
             page = context.new_page()
@@ -132,8 +123,6 @@ def first_visits(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
             sizes = [r.sizes() for r in finished]  # while the page is open
             out[path] = (len(sizes), sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes))
             context.close()
-        browser.close()
-    httpd.shutdown()
     return out
 
 

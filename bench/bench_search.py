@@ -77,22 +77,10 @@ def measure(folder: Path, written) -> dict:
 
 def first_search(site: Path, queries: list[str]) -> dict[str, tuple[int, int]]:
     """query -> (search files requested, their gzip bytes) for a first search on a topic page."""
-    import functools
-    import http.server
-    import threading
-    from playwright.sync_api import sync_playwright
+    from browser import chromium, served
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     out = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    with served(site) as base, chromium() as browser:
         for q in queries:
             page = browser.new_page()
             urls: list[str] = []
@@ -105,8 +93,6 @@ def first_search(site: Path, queries: list[str]) -> dict[str, tuple[int, int]]:
             files = [u[len(base):] for u in urls if u.startswith(base + "search/")]
             out[q] = (len(files), sum(gz((site / f).read_bytes()) for f in files))
             page.close()
-        browser.close()
-    httpd.shutdown()
     return out
 
 

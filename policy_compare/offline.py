@@ -10,7 +10,6 @@ folder (:func:`routes.directory_to_file`). The search files (:mod:`.search`) are
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -48,9 +47,8 @@ def rewrite_fragment(text: str) -> str:
     return f"pcFragment({m.group(1)}, {payload});\n"
 
 
-def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads",)):
-    """(path below the site, bytes) of every file of the bundle, in a stable order; ``lang_roots`` are the
-    language folders ('' and 'en')."""
+def files(site: Path, skip: tuple[str, ...] = ("downloads",)):
+    """(path below the site, bytes) of every file of the bundle, in a stable order."""
     for path in sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix()):
         rel = path.relative_to(site)
         if (rel.parts and rel.parts[0] in skip) or not path.is_file():
@@ -64,31 +62,17 @@ def files(site: Path, lang_roots: list[str], skip: tuple[str, ...] = ("downloads
             yield name, path.read_bytes()
 
 
-def write_zip(site: Path, zip_path: Path, lang_roots: list[str], top: str = "policy-compare") -> Path:
+def write_zip(site: Path, zip_path: Path, top: str = "policy-compare") -> Path:
     """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk)."""
-    import time
-    import zipfile
-
-    from .sitebuild import source_date_epoch
-
-    # the build's date (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes
-    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)  # zip dates start in 1980
-    stamp = time.gmtime(epoch)[:6]
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        for name, data in files(site, lang_roots):
-            info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data, compresslevel=6)
-    return zip_path
+    from .sitebuild import write_zip as zip_entries
+    return zip_entries(files(site), zip_path, top)
 
 
-def derive(site: Path, out: Path, lang_roots: list[str]) -> Path:
-    """The bundle as a folder (for looking at it and for tests; the build writes the zip directly)."""
+def derive(site: Path, out: Path) -> Path:
+    """The bundle as a folder (for looking at it; the build writes the zip directly)."""
     if out.exists():
         shutil.rmtree(out)
-    for name, data in files(site, lang_roots):
+    for name, data in files(site):
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     return out

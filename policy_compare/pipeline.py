@@ -165,7 +165,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
             with stage("search"):
                 search.write_index(site / lang.prefix, corpus, lang, synonyms)
         with stage("offline"):  # derived from the online build; its search files work from file:// as they are
-            offline.write_zip(site, site / render.OFFLINE_ZIP, [lang.prefix.rstrip("/") for lang in LANGS])
+            offline.write_zip(site, site / render.OFFLINE_ZIP)
         with stage("swap"):
             sitebuild.swap(site, out_dir)
     return warnings

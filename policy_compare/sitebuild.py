@@ -173,32 +173,25 @@ def fixed_build_date() -> Iterator[int]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def localised_content(content: Path, docs: Path, lang_code: str) -> None:
-    """Copy ``content/`` into ``docs`` for one language: ``page.en.md`` replaces ``page.md`` on the English
-    site and is left out of the Chinese one. A page without an English twin is shown as it is."""
-    def ignore(folder, names):
-        return [n for n in names if n.endswith(".en.md")]
-    shutil.copytree(content, docs, ignore=ignore)
-    if lang_code != "zh":
-        for twin in content.rglob(f"*.{lang_code}.md"):
-            target = docs / twin.relative_to(content).with_name(twin.name.replace(f".{lang_code}.md", ".md"))
-            shutil.copyfile(twin, target)
-
-
 def zip_folder(folder: Path, zip_path: Path, top: str) -> Path:
-    """Zip ``folder`` into ``zip_path`` with every entry below ``top/``: sorted, with the build's date
-    (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes."""
+    """Zip ``folder`` into ``zip_path`` with every entry below ``top/`` (see :func:`write_zip`)."""
+    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+    return write_zip(((p.relative_to(folder).as_posix(), p.read_bytes()) for p in files), zip_path, top)
+
+
+def write_zip(entries, zip_path: Path, top: str, level: int = 6) -> Path:
+    """Zip ``entries`` ((name, bytes), in the order given) into ``zip_path``, each below ``top/``, with the
+    build's date (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes."""
     import time
     import zipfile
 
     epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)  # zip dates start in 1980
     stamp = time.gmtime(epoch)[:6]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix()):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=stamp)
-                info.external_attr = 0o644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, path.read_bytes(), compresslevel=9)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data, compresslevel=level)
     return zip_path
