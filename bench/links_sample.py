@@ -33,7 +33,10 @@ from policy_compare.links import GENERIC_TOPICS  # noqa: E402
 from policy_compare.pipeline import validate_all  # noqa: E402
 
 SEED = 20261202
-OLD = (ROOT / "tests" / "links_labelled.yaml", ROOT / "bench" / "links_random_sample.yaml")
+# every file labelled earlier: a new draw is disjoint from all of them (bench/links_sample_2026-12.yaml became a
+# tuning file once it had been scored; bench/links_sample_2026-12b.yaml, seed 20261203, is the held-out sample)
+OLD = tuple(ROOT / f for f in ("tests/links_labelled.yaml", "bench/links_random_sample.yaml",
+                               "bench/links_sample_2026-12.yaml"))
 
 
 def corpus():
@@ -42,7 +45,8 @@ def corpus():
 
 
 def population(refs) -> list[tuple[str, str]]:
-    old = {frozenset((p["a"], p["b"])) for f in OLD for p in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]}
+    old = {frozenset((p["a"], p["b"])) for f in OLD if f.exists()
+           for p in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]}
     items = sorted((r for r in refs if not r.provision.table), key=lambda r: r.id)
     out = []
     for a, b in combinations(items, 2):
