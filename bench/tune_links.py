@@ -36,7 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from policy_compare import links  # noqa: E402
 
-TUNING = (ROOT / "tests" / "links_labelled.yaml", ROOT / "bench" / "links_random_sample.yaml")
+TUNING = (ROOT / "tests" / "links_labelled.yaml", ROOT / "bench" / "links_random_sample.yaml",
+          ROOT / "bench" / "links_sample_2026-12.yaml")
+HELD_OUT = ROOT / "bench" / "links_sample_2026-12b.yaml"
 
 
 def corpus():
@@ -94,6 +96,46 @@ def quality(files, grid: bool) -> None:
     links.THRESHOLD, links.SENTENCE_WEIGHT, links.MAX_DF, links.TOP_K = current
 
 
+def pair_features(c, cats, pairs) -> tuple[list, list]:
+    """(provision cosine, best sentence cosine, rarity) and the label of every labelled pair, computed
+    exactly (not through the candidate search)."""
+    import numpy as np
+    from policy_compare.search import user_words
+    items = sorted((r for r in c.provisions if links.eligible(r)), key=lambda r: r.id)
+    index = links.Index(items, tuple(user_words(c)))
+    pos = {r.id: i for i, r in enumerate(items)}
+    first = np.searchsorted(index.sent_owner, np.arange(len(items)), side="left")
+    X, y = [], []
+    for p in pairs:
+        i, j = pos.get(p["a"]), pos.get(p["b"])
+        if i is None or j is None:
+            continue
+        pc = float(index.P[i].multiply(index.P[j]).sum())
+        si = list(range(first[i], first[i] + len(index.sents[i])))
+        sj = list(range(first[j], first[j] + len(index.sents[j])))
+        sc = float((index.S[si] @ index.S[sj].T).toarray().max()) if si and sj else 0.0
+        X.append((pc, sc, index.rarity(i, j)))
+        y.append(bool(p["match"]))
+    return X, y
+
+
+def fit(files) -> None:
+    """Fit links.WEIGHTS (logistic regression, classes balanced) on the tuning files and print the threshold
+    that links 5% of their unrelated pairs."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    c, cats = corpus()
+    X, y = pair_features(c, cats, [p for f in files for p in load(f)])
+    X, y = np.array(X), np.array(y)
+    m = LogisticRegression(max_iter=2000, class_weight="balanced").fit(X, y)
+    b, (wp, ws, wr) = float(m.intercept_[0]), m.coef_[0].tolist()
+    prob = m.predict_proba(X)[:, 1]
+    th = float(np.quantile(prob[~y], 0.95))
+    print(f"{len(y)} pairs, {int(y.sum())} matches")
+    print(f"WEIGHTS = ({b:.2f}, {wp:.2f}, {ws:.2f}, {wr:.2f})  # b, w_p, w_s, w_r")
+    print(f"THRESHOLD = {th:.2f}  (recall {np.mean(prob[y] >= th):.2f} on these pairs, exact features)")
+
+
 def synthetic(n: int, seed: int = 7) -> list:
     """n plans' provisions made from the real ones, perturbed so that no two plans are copies."""
     c, _ = corpus()
@@ -141,6 +183,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=Path, action="append")
     ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--fit", action="store_true", help="fit links.WEIGHTS on the tuning files")
     ap.add_argument("--scale", type=int, nargs="*")
     ap.add_argument("--scale-one", type=int)
     args = ap.parse_args()
@@ -150,6 +193,9 @@ def main() -> int:
     if args.scale:
         for n in args.scale:  # a fresh process each, so peak memory is per N
             subprocess.run([sys.executable, __file__, "--scale-one", str(n)], check=True)
+        return 0
+    if args.fit:
+        fit(args.sample or TUNING)
         return 0
     quality(args.sample or TUNING, args.grid)
     return 0

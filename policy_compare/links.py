@@ -12,10 +12,12 @@ Method (documented on the About page and in README):
    sentences × sentences), computed in chunks of rows, keep for each row only its ``CANDIDATES`` best
    neighbours in other plans. Cost grows with the number of rows times the neighbours they share words
    with, memory with one chunk; ties are broken by stable IDs, so two runs give the same links.
-4. Score of a candidate pair: the larger of the provisions' cosine and ``SENTENCE_WEIGHT`` × the best
-   sentence pair's cosine. A pair is linked when the score is at least ``THRESHOLD`` and the two share a
-   substantive topic (not only overview/governance), or at least ``THRESHOLD_ANY`` without one. Tables and
-   very short provisions (headings, names) are not linked.
+4. Score of a candidate pair: a logistic combination (``WEIGHTS``) of the provisions' cosine, the best
+   sentence pair's cosine and the rarity of the rarest word the two provisions share (its idf over the
+   largest idf this corpus can give, so the weight does not drift with corpus size); the weights are fitted
+   on the tuning files by ``python bench/tune_links.py --fit``. A pair is linked when the score is at least
+   ``THRESHOLD`` and the two share a substantive topic (not only overview/governance), or at least
+   ``THRESHOLD_ANY`` without one. Tables and very short provisions (headings, names) are not linked.
 5. Each provision keeps its ``TOP_K`` best links, best first; ``data/links.yaml`` pins or suppresses pairs.
 6. What readers see: the matching sentence of the other provision, its shared words highlighted (whole
    jieba words, longest first), shared topics and a plain strength (``strength``), never the raw score.
@@ -25,13 +27,17 @@ and bench/links_sample_2026-12.yaml; python bench/tune_links.py).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-THRESHOLD = 0.30
-THRESHOLD_ANY = 0.55
-SENTENCE_WEIGHT = 1.0
+# score = sigmoid(b + w_p * provision cosine + w_s * best sentence cosine + w_r * rarity of the rarest shared
+# word); python bench/tune_links.py --fit prints them and the threshold for 5% of unrelated tuning pairs
+WEIGHTS = (-5.51, 3.94, 5.27, 4.45)  # b, w_p, w_s, w_r
+THRESHOLD = 0.61
+THRESHOLD_ANY = 0.9
+SENTENCE_WEIGHT = 1.0  # only decides whether the shown snippet is the best sentence (sentence cosine larger)
 TOP_K = 5
 CANDIDATES = 12  # neighbours kept per provision and per sentence before scoring
 MAX_DF = 0.2
@@ -40,7 +46,7 @@ MIN_SENTENCE_CHARS = 6
 CHUNK = 512  # rows per sparse product
 PROBE_TERMS = 8  # candidates are found through each row's strongest words only ...
 PROBE_POSTINGS = 1000  # ... and words shared by at most this many rows (exact scores are computed after)
-STRENGTH = ((0.5, "high"), (0.35, "medium"), (0.0, "partial"))
+STRENGTH = ((0.85, "high"), (0.7, "medium"), (0.0, "partial"))
 GENERIC_TOPICS = {"overview", "governance"}
 
 # Verbs and nouns every plan uses for every measure: they say nothing about which measure it is.
@@ -233,6 +239,13 @@ class Index:
                 continue
         self.S = self.vec.transform(sent_tokens).tocsr() if sent_tokens and self.P is not None else None
         self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_)) if self.P is not None else {}
+        # the largest idf a word can have here (held by one provision): rarity = idf / this, in (0, 1]
+        self.idf_top = math.log((1 + len(items)) / 2) + 1 if items else 1.0
+
+    def rarity(self, i: int, j: int) -> float:
+        """The rarest word provisions i and j share, as its idf over the largest possible one (0: none)."""
+        common = set(self.prov_tokens[i]) & set(self.prov_tokens[j])
+        return max((self.idf.get(w, 0.0) for w in common), default=0.0) / self.idf_top
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
         """(i, j) with i < j -> (provision cosine, best sentence cosine, sentence of i, sentence of j)."""
@@ -272,8 +285,9 @@ class Index:
         return int(np.searchsorted(self.sent_owner, i, side="left"))
 
 
-def score(prov_cos: float, sent_cos: float) -> float:
-    return max(prov_cos, SENTENCE_WEIGHT * sent_cos)
+def score(prov_cos: float, sent_cos: float, rarity: float) -> float:
+    b, wp, ws, wr = WEIGHTS
+    return 1.0 / (1.0 + math.exp(-(b + wp * prov_cos + ws * sent_cos + wr * rarity)))
 
 
 def shared_terms(wa: set[str], wb: set[str], b: str, shown_b: str, index: Index, limit: int = 5) -> tuple[str, ...]:
@@ -319,7 +333,7 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
         a, b = items[i], items[j]
         if frozenset((a.id, b.id)) in blocked:
             continue
-        s = round(score(pc, sc), 3)
+        s = round(score(pc, sc, index.rarity(i, j)), 3)
         topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
         if not is_match(s, set(topics)):
             continue
