@@ -5,7 +5,9 @@ declared once in :data:`FIELDS` (name, Table Schema type, English and Chinese de
 ``datapackage.json`` (a Frictionless Data Package) are generated from it, and a test checks every exported
 record against it. URLs in the JSON files are site-relative so the files stay right under any base path;
 ``targets.csv``'s ``url`` is absolute when the site's address (SITE_URL) is known, so it works from a
-spreadsheet.
+spreadsheet. A free-text cell of ``targets.csv`` that begins with = + - @, a tab or a carriage return is
+written with a leading apostrophe (:func:`spreadsheet_safe`), so a spreadsheet shows it as text instead of
+running it as a formula (the JSON files keep every text exactly as the data has it).
 """
 from __future__ import annotations
 
@@ -95,8 +97,26 @@ def targets_csv(corpus: Corpus, site_url: str = "") -> str:
             "unit_note": t.unit_note or "", "relative": str(t.relative).lower(), "nature": t.nature or "",
             "quote": t.quote, "url": site_url + ref.url,
             "table_row": "" if t.table_row is None else str(t.table_row), "topics": ";".join(tref.topics),
-        })
+        } | {k: spreadsheet_safe(v) for k, v in row_text(tref).items()})
     return "\ufeff" + buf.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet would read it as a formula (OWASP's CSV
+    injection rule); other text unchanged."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def row_text(tref) -> dict[str, str]:
+    """The free-text cells of a targets.csv row (data as written by curators or forks); the other columns
+    are IDs, numbers, booleans and the validated comparator."""
+    t, ref = tref.target, tref.ref
+    return {"city": ref.plan.city.zh, "city_en": ref.plan.city.en, "indicator": t.indicator,
+            "value_text": t.value_text or "", "unit": t.unit or "", "unit_note": t.unit_note or "",
+            "nature": t.nature or "", "quote": t.quote}
 
 
 def _num(value: float | None) -> str:

@@ -12,7 +12,11 @@ Field = tuple[str, str, str, str]
 FILES: dict[str, tuple[str, str]] = {
     "plans.json": ("one object per plan", "每份规划一个对象"),
     "provisions.json": ("one object per provision", "每条条文一个对象"),
-    "targets.csv": ("one row per target or baseline", "每个目标或基线一行"),
+    "targets.csv": ("one row per target or baseline; a text cell that would begin with = + - @ (or a tab) is written "
+                    "with a leading apostrophe ' so that spreadsheets show it as text and never run it as a formula "
+                    "(provisions.json keeps the exact text)",
+                    "每个目标或基线一行；以 = + - @（或制表符）开头的文本单元格前加一个撇号 '，使电子表格将其显示为文本、"
+                    "不会当作公式执行（provisions.json 保留原文）"),
     "topics.json": ("one object per topic", "每个专题一个对象"),
     "indicators.json": ("one object per canonical indicator", "每个标准指标一个对象"),
 }

@@ -138,3 +138,25 @@ def test_offline_english_data_page_links_the_root_data(browser, site):
     hrefs = page.eval_on_selector_all("a.data-file", "els => els.map(a => a.href)")
     page.close()
     assert hrefs and all(Path(h.removeprefix("file://")).exists() for h in hrefs), hrefs
+
+
+def test_targets_csv_never_hands_a_formula_to_a_spreadsheet():
+    """A text cell that a spreadsheet would run (=HYPERLINK, +, -, @) starts with an apostrophe in
+    targets.csv; numbers (a negative value) and the validated comparator are left as they are."""
+    from dataclasses import replace
+
+    from conftest import DATA
+    from policy_compare import exports
+    from policy_compare.compare import build_corpus
+    from policy_compare.pipeline import validate_all
+    plans_, _, cats = validate_all(DATA)
+    corpus = build_corpus(plans_, DATA, cats)
+    tref = next(t for t in corpus.targets if t.target.comparator == "=" and t.target.value is not None)
+    bad = '=HYPERLINK("http://x.example/","点击")'
+    target = tref.target.model_copy(update={"quote": bad, "indicator": "@SUM(A1)", "unit": "+1", "value": -5.0})
+    fake = replace(tref, target=target)
+    rows = list(csv.DictReader(io.StringIO(exports.targets_csv(type("C", (), {"targets": [fake]})())[1:])))
+    assert rows[0]["quote"] == "'" + bad
+    assert rows[0]["indicator"] == "'@SUM(A1)" and rows[0]["unit"] == "'+1"
+    assert rows[0]["value"] == "-5" and rows[0]["comparator"] == "="
+    assert exports.spreadsheet_safe("居民健康素养水平") == "居民健康素养水平"
