@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Cross-link quality against pairs labelled by reading, and cross-linking time on synthetic corpora.
 
-    python bench/tune_links.py                                   # the two tuning files, current settings
-    python bench/tune_links.py --grid                            # ... and a grid of settings (tuning)
-    python bench/tune_links.py --sample bench/links_sample_2026-12.yaml   # one file (the held-out sample)
+    python bench/tune_links.py                                   # the tuning files, current settings
+    python bench/tune_links.py --fit                             # fit links.WEIGHTS and THRESHOLD on them
+    python bench/tune_links.py --grid                            # ... or a grid of the other settings
+    python bench/tune_links.py --sample bench/links_sample_2026-12b.yaml  # the held-out sample (measure only)
     python bench/tune_links.py --scale 5 100 300                 # time compute_links on N synthetic plans
 
-Tuning files: tests/links_labelled.yaml (partly drawn by an older scorer, so its recall is optimistic) and
-bench/links_random_sample.yaml (80 random same-topic pairs). bench/links_sample_2026-12.yaml (500 random
-same-topic pairs, disjoint from both, labelled before any score was computed on it) is the held-out sample:
-it is measured once, with the settings chosen on the tuning files, and never used to choose them.
+Tuning files: tests/links_labelled.yaml (partly drawn by an older scorer, so its recall is optimistic),
+bench/links_random_sample.yaml (80 random same-topic pairs) and bench/links_sample_2026-12.yaml (500 random
+same-topic pairs; the held-out sample of the previous scorer, a tuning file since it was scored).
+bench/links_sample_2026-12b.yaml (500 random same-topic pairs, disjoint from all three, labelled before any
+score was computed on it) is the held-out sample: it is measured with the settings chosen on the tuning
+files, and never used to choose them.
 
 Figures: recall = linked matches / matches; "unrelated linked" = linked non-matches / non-matches (the share
 of unrelated pairs that get a link); precision = linked matches / linked pairs.

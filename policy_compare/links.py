@@ -22,8 +22,8 @@ Method (documented on the About page and in README):
 6. What readers see: the matching sentence of the other provision, its shared words highlighted (whole
    jieba words, longest first), shared topics and a plain strength (``strength``), never the raw score.
 
-Quality is measured on pairs labelled by reading (tests/links_labelled.yaml, bench/links_random_sample.yaml
-and bench/links_sample_2026-12.yaml; python bench/tune_links.py).
+Quality is measured on pairs labelled by reading (tests/links_labelled.yaml, bench/links_random_sample.yaml,
+bench/links_sample_2026-12.yaml for fitting, bench/links_sample_2026-12b.yaml held out; python bench/tune_links.py).
 """
 from __future__ import annotations
 
