@@ -84,19 +84,18 @@ def quality(files, grid: bool) -> None:
         print(show(name, figures(pairs, linked)))
     if not grid:
         return
-    current = (links.THRESHOLD, links.SENTENCE_WEIGHT, links.MAX_DF, links.TOP_K)
-    print("threshold  sentence  max_df  top_k  " + "  ".join(f"{n[:18]:>18} rec/unrel" for n in sets))
-    for th in (0.18, 0.22, 0.26, 0.30, 0.34):
-        for sw in (0.7, 0.8, 0.9, 1.0):
-            for md in (0.1, 0.2, 0.4):
-                for k in (3, 5):
-                    links.THRESHOLD, links.SENTENCE_WEIGHT, links.MAX_DF, links.TOP_K = th, sw, md, k
-                    linked = linked_pairs(c, cats)
-                    cells = "  ".join(f"{f['recall']:18.2f} {f['unrelated']:.3f}"
-                                      for f in (figures(p, linked) for p in sets.values()))
-                    mark = "*" if (th, sw, md, k) == current else " "
-                    print(f"{th:9.2f}  {sw:8.1f}  {md:6.1f}  {k:5d}  {cells} {mark}")
-    links.THRESHOLD, links.SENTENCE_WEIGHT, links.MAX_DF, links.TOP_K = current
+    current = (links.THRESHOLD, links.MAX_DF, links.TOP_K)
+    print("threshold  max_df  top_k  " + "  ".join(f"{n[:18]:>18} rec/unrel" for n in sets))
+    for th in (0.45, 0.5, 0.55, 0.61, 0.65, 0.7):  # on the score's scale (a probability, links.score)
+        for md in (0.1, 0.2, 0.4):
+            for k in (3, 5):
+                links.THRESHOLD, links.MAX_DF, links.TOP_K = th, md, k
+                linked = linked_pairs(c, cats)
+                cells = "  ".join(f"{f['recall']:18.2f} {f['unrelated']:.3f}"
+                                  for f in (figures(p, linked) for p in sets.values()))
+                mark = "*" if (th, md, k) == current else " "
+                print(f"{th:9.2f}  {md:6.1f}  {k:5d}  {cells} {mark}")
+    links.THRESHOLD, links.MAX_DF, links.TOP_K = current
 
 
 def pair_features(c, cats, pairs) -> tuple[list, list]:

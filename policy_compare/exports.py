@@ -88,16 +88,13 @@ def targets_csv(corpus: Corpus, site_url: str = "") -> str:
     writer.writeheader()
     for tref in corpus.targets:
         t, ref = tref.target, tref.ref
-        writer.writerow({
-            "city": ref.plan.city.zh, "city_en": ref.plan.city.en, "plan": ref.plan.id,
-            "provision_id": ref.id, "target_id": tref.id, "indicator": t.indicator,
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row_text(tref).items()} | {
+            "plan": ref.plan.id, "provision_id": ref.id, "target_id": tref.id,
             "indicator_id": tref.indicator_id or "", "year": t.year, "year_inferred": str(t.year_inferred).lower(),
             "kind": t.kind, "comparator": t.comparator or "", "value": _num(t.value),
-            "value_max": _num(t.value_max), "value_text": t.value_text or "", "unit": t.unit or "",
-            "unit_note": t.unit_note or "", "relative": str(t.relative).lower(), "nature": t.nature or "",
-            "quote": t.quote, "url": site_url + ref.url,
+            "value_max": _num(t.value_max), "relative": str(t.relative).lower(), "url": site_url + ref.url,
             "table_row": "" if t.table_row is None else str(t.table_row), "topics": ";".join(tref.topics),
-        } | {k: spreadsheet_safe(v) for k, v in row_text(tref).items()})
+        })
     return "\ufeff" + buf.getvalue()
 
 

@@ -37,7 +37,6 @@ from functools import lru_cache
 WEIGHTS = (-5.51, 3.94, 5.27, 4.45)  # b, w_p, w_s, w_r
 THRESHOLD = 0.61
 THRESHOLD_ANY = 0.9
-SENTENCE_WEIGHT = 1.0  # only decides whether the shown snippet is the best sentence (sentence cosine larger)
 TOP_K = 5
 CANDIDATES = 12  # neighbours kept per provision and per sentence before scoring
 MAX_DF = 0.2
@@ -229,6 +228,7 @@ class Index:
         self.sent_owner = np.array([i for i, ss in enumerate(self.sents) for _ in ss], dtype=np.int64)
         sent_tokens = [_words(s, self.tok) for ss in self.sents for _, s in ss]
         self.prov_tokens = prov_tokens
+        self.prov_words = [frozenset(t) for t in prov_tokens]  # each provision's words, built once
         self.P = None
         for max_df in ((MAX_DF, 1.0) if len(items) > 20 else (1.0,)) if items else ():
             self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=max_df, dtype=np.float32)
@@ -244,7 +244,7 @@ class Index:
 
     def rarity(self, i: int, j: int) -> float:
         """The rarest word provisions i and j share, as its idf over the largest possible one (0: none)."""
-        common = set(self.prov_tokens[i]) & set(self.prov_tokens[j])
+        common = self.prov_words[i] & self.prov_words[j]
         return max((self.idf.get(w, 0.0) for w in common), default=0.0) / self.idf_top
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
@@ -337,7 +337,7 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
         topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
         if not is_match(s, set(topics)):
             continue
-        by_sentence = SENTENCE_WEIGHT * sc > pc and si >= 0
+        by_sentence = sc > pc and si >= 0  # the shown words come from the best sentence pair
         scored.setdefault(i, []).append((s, j, topics, by_sentence, si, sj))
         scored.setdefault(j, []).append((s, i, topics, by_sentence, sj, si))
     out: dict[str, list[Link]] = {r.id: [] for r in refs}
@@ -367,6 +367,6 @@ def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx:
         shown_y = dst.provision.text
         if dst.provision.responsibility_quote:
             shown_y = shown_y.replace(dst.provision.responsibility_quote, "")
-        wa, wb = set(index.prov_tokens[x]), set(index.prov_tokens[y])
+        wa, wb = index.prov_words[x], index.prov_words[y]
     terms = shared_terms(wa, wb, text_y, shown_y, index)
     return Link(src.id, dst.id, s, topics, terms, snippet=snippet, strength=strength(s))

@@ -310,6 +310,14 @@ def guide_example(corpus: Corpus) -> tuple[str, str]:
     return "", ""
 
 
+def href_global(here: str):
+    """The template global ``href(kind, id, anchor)`` of the page at ``here``: an address for raw HTML,
+    HTML-escaped once (not through the Markdown-safe ``md`` finalizer, which would write '#' as an entity)."""
+    from markupsafe import escape
+    page_href = routes.hrefs(here)
+    return lambda *args: Markup(escape(page_href(*args)))
+
+
 def site_url() -> str:
     """The deployed site's address (SITE_URL, as mkdocs.yml reads it), '' when not known."""
     import os
@@ -410,7 +418,7 @@ class PageRenderer:
 
     def page(self, rel: str, tpl: str, data: str, **context) -> None:
         """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
-        body = self.env.get_template(tpl).render(link=routes.linker(rel), **context)
+        body = self.env.get_template(tpl).render(link=routes.linker(rel), href=href_global(rel), **context)
         self.out.write(rel, GENERATED.format(data=data, tpl=tpl), body)
 
     def home(self) -> None:

@@ -9,6 +9,7 @@ folders, with every directory URL ending in ``index.html`` (:func:`offline_url`)
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 OFFLINE_ZIP = "downloads/policy-compare-offline.zip"  # below the site root (shared by both languages)
 
@@ -57,11 +58,15 @@ def source(kind: str, ident: str | None = None) -> str:
 
 def url(kind: str, ident: str | None = None, anchor: str | None = None) -> str:
     """The page's URL below its language's site root, e.g. 'plans/ordos-2020/' (directory URLs)."""
-    path = source(kind, ident)
+    return _address(source(kind, ident)) + (f"#{anchor}" if anchor else "")
+
+
+def _address(path: str) -> str:
+    """The URL of the docs file at ``path``: 'plans/x.md' -> 'plans/x/', 'plans/index.md' -> 'plans/'."""
     if path.endswith(".md"):
         path = path[:-3]
         path = "" if path == "index" else path[:-len("index")] if path.endswith("/index") else path + "/"
-    return path + (f"#{anchor}" if anchor else "")
+    return path
 
 
 def offline_url(kind: str, ident: str | None = None, anchor: str | None = None) -> str:
@@ -96,6 +101,25 @@ def linker(here: str):
     def page_link(kind: str, ident: str | None = None, anchor: str | None = None) -> str:
         return link(here, kind, ident, anchor)
     return page_link
+
+
+def href(here: str, kind: str, ident: str | None = None, anchor: str | None = None) -> str:
+    """An address from the built page of source path ``here`` to another page, for raw HTML (which MkDocs
+    neither checks nor rewrites; the site's link test does): href('plans/a.md', 'topic', 't') == '../../topics/t/'."""
+    return _relative(_address(here), url(kind, ident)) + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=4096)
+def _relative(here: str, target: str) -> str:
+    rel = posixpath.relpath(target or ".", here.rstrip("/") or ".")
+    return rel + "/" if target.endswith("/") or not target else rel
+
+
+def hrefs(here: str):
+    """``href`` bound to one page: the template global ``href(kind, id, anchor)``."""
+    def page_href(kind: str, ident: str | None = None, anchor: str | None = None) -> str:
+        return href(here, kind, ident, anchor)
+    return page_href
 
 
 def root_prefix(here: str) -> str:

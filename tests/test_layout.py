@@ -297,7 +297,8 @@ def synthetic_topic_page(plans, n: int, topic: str = "tobacco-alcohol") -> str:
     env.globals.update(ZH.globals())
     env.globals.update(heading_level=render.heading_level, text_lang=render.text_lang,
                        topic_names={t.id: t.name_zh for t in catalogue.topics}, indicator_names={})
-    text = env.get_template("topic.md.j2").render(page=topic_page(view))
+    from policy_compare import routes
+    text = env.get_template("topic.md.j2").render(page=topic_page(view), href=render.href_global(routes.source("topic", topic)))
     return re.sub(r'<section (?=[^>]*data-defer="1").*?</section>', "", text, flags=re.S)
 
 
