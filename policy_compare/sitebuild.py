@@ -59,6 +59,8 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         if lang_prefix and config.site_url:
             config.site_url = config.site_url.rstrip("/") + "/" + lang_prefix
         site_extras(config.extra, config.site_url or "")
+        from . import slots
+        config.plugins["pc-slots"] = slots.plugin()  # pre-rendered HTML blocks skip Python-Markdown
         build(config)
     except (MkDocsException, SystemExit) as exc:
         messages = handler.messages or [str(exc)]
