@@ -138,7 +138,7 @@ def workspace(data_dir: Path, out_dir: Path) -> Path:
 def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     """Validate, render pages and exports, run MkDocs once per language, derive the offline bundle, then swap
     the result into ``out_dir``."""
-    from . import compare, offline, render, search, sitebuild, topicpage
+    from . import compare, offline, render, search, sitebuild
 
     timings.clear()
     with stage("load+validate"):
@@ -154,21 +154,91 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         site = tmp / "site"
         with stage("search"):
             synonyms = search.prepare(corpus, data_dir, work)  # checks data/synonyms.yaml, loads jieba's user dictionary
-        for lang in LANGS:  # Chinese at the root first (MkDocs cleans its output folder), then en/
-            docs = work / f"docs-{lang.code}"
-            with stage("render"):
-                nav = render_language(corpus, docs, lang)
-            with stage("mkdocs"):
-                sitebuild.run_mkdocs(docs, site / lang.prefix, nav, config_file(lang), lang.prefix)
-            with stage("render"):  # the topic pages' deferred city columns, loaded on demand (first: search
-                topicpage.split_fragments(site / lang.prefix)  # then reads light pages; provisions come from data)
-            with stage("search"):
-                search.write_index(site / lang.prefix, corpus, lang, synonyms)
+        with stage("languages"):
+            each_language(corpus, work, tmp, synonyms)
+        for lang in LANGS[1:]:  # each language was built in its own folder: the others go below the root one
+            (tmp / f"site-{lang.code}").rename(site / lang.prefix.rstrip("/"))
         with stage("offline"):  # derived from the online build; its search files work from file:// as they are
             offline.write_zip(site, site / render.OFFLINE_ZIP)
         with stage("swap"):
             sitebuild.swap(site, out_dir)
     return warnings
+
+
+def build_language(corpus, work: Path, site: Path, lang, synonyms) -> None:
+    """One language, from the corpus to its built site folder: render into the kept docs folder, MkDocs,
+    the topic pages' deferred columns, the search index."""
+    from . import search, sitebuild, topicpage
+
+    docs = work / f"docs-{lang.code}"
+    with stage("render"):
+        nav = render_language(corpus, docs, lang)
+    with stage("mkdocs"):
+        sitebuild.run_mkdocs(docs, site, nav, config_file(lang), lang.prefix)
+    with stage("render"):  # the topic pages' deferred city columns, loaded on demand (first: search
+        topicpage.split_fragments(site)  # then reads light pages; provisions come from data)
+    with stage("search"):
+        search.write_index(site, corpus, lang, synonyms)
+
+
+def _site_folder(tmp: Path, lang) -> Path:
+    return tmp / ("site" if lang is LANGS[0] else f"site-{lang.code}")
+
+
+def each_language(corpus, work: Path, tmp: Path, synonyms) -> None:
+    """Build every language, each in its own folder: in parallel, one forked process per language, when the
+    machine has a core for each (the languages share nothing but the computed corpus, which the fork
+    shares); one after the other otherwise. A child reports its stage times and written files back, or the
+    problems that failed it (raised here as they would be in one process)."""
+    import multiprocessing
+    import os
+
+    if len(LANGS) == 1 or (os.cpu_count() or 1) < 2 or os.environ.get("PC_SEQUENTIAL") == "1":
+        for lang in LANGS:
+            build_language(corpus, work, _site_folder(tmp, lang), lang, synonyms)
+        return
+    ctx = multiprocessing.get_context("fork")
+    children = []
+    for lang in LANGS:
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(send, corpus, work, _site_folder(tmp, lang), lang, synonyms))
+        proc.start()
+        send.close()
+        children.append((lang, proc, receive))
+    failure = None
+    for lang, proc, receive in children:
+        try:
+            kind, payload = receive.recv()
+        except EOFError:
+            kind, payload = "crash", f"the {lang.code} build process ended without a report"
+        proc.join()
+        if kind == "ok":
+            child_timings, files = payload
+            for name, seconds in child_timings.items():
+                timings[name] = timings.get(name, 0.0) + seconds
+            written[lang.code] = files
+        elif failure is None:
+            failure = (kind, payload)
+    if failure:
+        kind, payload = failure
+        if kind == "failed":
+            raise BuildFailed(payload)
+        raise RuntimeError(payload)
+
+
+def _child(send, corpus, work, site, lang, synonyms) -> None:
+    import traceback
+
+    timings.clear()
+    try:
+        build_language(corpus, work, site, lang, synonyms)
+        send.send(("ok", (dict(timings), written.get(lang.code, []))))
+    except BuildFailed as exc:
+        send.send(("failed", exc.problems))
+    except BaseException:  # noqa: BLE001 - reported by the parent, which raises it
+        send.send(("crash", traceback.format_exc()))
+    finally:
+        send.close()
 
 
 def serve(out_dir: Path, port: int) -> None:
