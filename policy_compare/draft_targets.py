@@ -7,7 +7,9 @@ not of one document:
    (%, ‰, 1/10万, 岁, 人, 个百分点, 亿元 …); numbers in 《》 and 〔〕, years (2025年), dates and
    document numbers never count.
 2. A number with a unit directly followed by a noun ("5岁以下儿童", "65岁及以上老年人",
-   "10人及以上用人单位", "15分钟健身圈") is a threshold inside an indicator's name, not a value.
+   "10人及以上用人单位", "15分钟健身圈") is a threshold inside an indicator's name, not a value; so is a
+   size qualifying a noun ("常住人口超过10万人的脱贫县"). A ratio to a population keeps its base in the
+   unit ("每3万常住人口配备1辆救护车" → 1 辆/3万常住人口).
 3. Its year is the nearest horizon written before it in the sentence ("2020年…1000亿元,2030年达到2000亿
    元" gives one value to each year); "到2022年和2030年 … 分别 … 22%和30%" pairs years and values in order;
    otherwise the year carried from an earlier sentence or a lead-in line ("到2030年,具体实现以下目标:"),
@@ -16,7 +18,10 @@ not of one document:
 4. Comparator from the words before and after the value (不低于/以上/及以上 >=, 以下/以内/不超过 <=,
    低于 <, 高于/超过 >, 左右/接近/约 ~, plain 达到/为/降至/下降到/提升至 =), shared by every value of a
    list ("分别不低于22%和30%", "分别控制在6‰、8‰以下").
-5. Kind: "由A降至B" makes A a baseline (and B too when the sentence reviews the past: no horizon
+5. Qualitative targets (``value_text``) name an indicator ("居民健康素养水平稳步提高"); a general aim
+   ("健康服务水平明显提高") does not. A grade ("…等级基本达到B级以上") and a measure worded as a target
+   ("逐步提高…比例") take a single-horizon plan's year.
+6. Kind: "由A降至B" makes A a baseline (and B too when the sentence reviews the past: no horizon
    ahead); a value for a year before the plan was written is a baseline; "提高10%", "提升5个百分点",
    "降低20%" (no 到/至) is a relative change.
 """
@@ -106,20 +111,26 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|(?
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
+# of the "…水平" names, only the literacy level and levels of named indicators are measured ones (居民健康素养
+#水平, 主要健康指标水平); a service, capacity or health "level" (服务水平, 保障水平, 健康水平) is an aim
+MEASURED_LEVEL = re.compile(r"(?<!水平)$|(?:素养|指标|指標|率|比例)水平$")
 INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
 VERB_FIRST = re.compile(r"^(?P<val>(?:逐步|有效|合理|进一步|持续|大幅|稳步)?(?:提高|提升|降低|控制|减少))(?P<ind>.{2,24}?(?:率|比例))(?P<tail>)[。；;]?$")
+# a grade reached ("学校食堂食品安全等级基本达到B级以上", "景区达到3A级以上"): a level, not a number
+GRADE = re.compile(r"^(?P<ind>.{2,40}?(?:等级|级别|评级|水平|标准))(?P<val>(?:基本|全面|均|全部|稳定)?(?:达到|达|保持在|保持)\s*\d?[A-Z]{1,4}\s*级(?:及)?以上(?:标准|水平)?)(?P<tail>)$")
 COVERAGE = re.compile(r"^(?!实现|推进|建立|确保|基本|全面|逐步)(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
 def qualitative(s: str) -> list[tuple[int, str, str, bool]]:
-    """(position, indicator, words, verb first) of clauses like '居民健康素养水平稳步提高', '逐步提高…比例'."""
+    """(position, indicator, words, worded as a measure) of clauses like '居民健康素养水平稳步提高', '逐步提高…比例',
+    '…等级基本达到B级以上'; the last two are measures the plan sets, so they take a single-horizon plan's year."""
     out = []
     for m in re.finditer(r"[^,，;；。:：]+", s):
         clause = m.group(0)
         if _value_items(clause):  # a clause with a value is drafted as a number ("65到74岁" is not a value)
             continue
         body = re.sub(r"^\s*(?:(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?\s*|到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
-        q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip()) or VERB_FIRST.match(body.strip())
+        q = GRADE.match(body.strip()) or QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip()) or VERB_FIRST.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
             at = m.start() + clause.index(body.strip()) + q.start("ind")
@@ -127,7 +138,9 @@ def qualitative(s: str) -> list[tuple[int, str, str, bool]]:
             if not all(INDICATOR_END.search(n) for n in names):
                 names = [q.group("ind")]
             for name in names:  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
-                out.append((at, name.strip(), words, q.re is VERB_FIRST))
+                if q.re is QUALITATIVE and not MEASURED_LEVEL.search(name):
+                    continue  # "健康服务水平显著提高", "人民健康水平持续提升": an aim, not an indicator
+                out.append((at, name.strip(), words, q.re in (VERB_FIRST, GRADE)))
     return out
 
 
@@ -144,6 +157,7 @@ def _indicator(sentence: str, start: int) -> str:
     """Words before the value, back to the previous comma, colon or year phrase, verbs removed."""
     head = sentence[:start]
     head = re.split(r"[,，;；:：。]|(?:19|20)\d{2}\s*年(?:底|末)?", head)[-1]
+    head = re.split(r"[（(](?=[^)）]*$)", head)[-1]  # "…救护车(负压救护车占比不低于40%)": inside an open parenthesis
     head = re.split(r"(?<=[\d%‰万人岁里钟个所家上下内])、", head)[-1]  # "…不超过5公里、平均反应时间不超过10分钟"
     head = re.sub(r"(?:由|从)[^由从]*\d[^由从]*$", "", head)  # the "to" value of 由A降至B: the name before 由
     head = re.sub(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])", "", head.strip())
@@ -161,6 +175,8 @@ def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
     is part of a name. A count of things ("建设6家规范化康复机构", "新增1所三级医院") is not: its measure word
     (家, 所, 个, 套 …) follows an action verb."""
     nxt = after[:1]
+    if nxt == "的" and re.search(r"(?:人口|人数|规模|面积|床位|职工)\s*(?:超过|高于|大于|多于|不少于|不足|少于|低于|在)\s*$", before):
+        return True  # "常住人口超过10万人的脱贫县": a size qualifying a noun
     if LEVEL_VERB.search(before) or FROM.search(before):
         return False
     if nxt == "的":
@@ -214,7 +230,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     """Targets of a provision text, and the years it leaves as context for the next one
     (a tuple: "到2022年和2030年" carries both, for a later "分别…和…"). In a section reviewing the past
     (``past_section``: 发展基础, 工作回顾 …) every value is a baseline. A measure worded as a target
-    ("逐步提高日间手术占择期手术的比例") takes ``qualitative_horizon`` (a plan with one horizon: a
+    ("逐步提高日间手术占择期手术的比例", "…等级基本达到B级以上") takes ``qualitative_horizon`` (a plan with one horizon: a
     five-year plan, a year's work points) when no year is in force."""
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
@@ -243,7 +259,9 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     return out, carried
 
 
-ACTION = re.compile(r"(?:建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达|确保|保持|开展|举办|培训|招收|引进)")
+PER_POPULATION = re.compile(r"(?:每|按)\s*(?P<pop>(?:\d+(?:\.\d+)?(?:\s*[-—~～至]\s*\d+)?\s*)?[万千百]?\s*(?:常住人口|户籍人口|人口|居民|名?学生|人))"
+                            r"(?:人口)?\s*(?:规划)?\s*(?:配备|配置|拥有|设置|建有|设有|有)?\s*$")
+ACTION = re.compile(r"(?:拥有|设置|建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达|确保|保持|开展|举办|培训|招收|引进)")
 FROM_TO = re.compile(rf"(?:由|从)\s*{NUM}[^,，;；。]{{0,12}}?(?:至|到)\s*{NUM}")
 
 
@@ -307,6 +325,11 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
     unit = {"/10万": "1/10万", "/万": "1/万", "/千": "‰", "％": "%", "百分点": "个百分点"}.get(unit, unit)
     out = []
     names = [_indicator(s, group[0]["m"].start())]
+    per = PER_POPULATION.search(clause)
+    if per and unit and not unit.startswith(("%", "‰", "1/")):  # "每3万常住人口配备1辆救护车": 1 辆/3万常住人口
+        unit = unit + "/" + re.sub(r"\s+", "", per.group("pop"))
+        noun = re.match(r"[\u4e00-\u9fff]{1,12}", s[m.end():])
+        names = [names[0] + (noun.group(0) if noun else "")]
     if len(group) == 1 and re.search(r"均\s*(?:达到|达|为|不低于|不高于|保持在|控制在)?\s*$", before):
         names = [n for n in re.split(r"、|和|以及|及", names[0]) if n] or names
     for year, name in ((y, n) for y in years for n in names):
