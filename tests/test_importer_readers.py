@@ -94,7 +94,9 @@ def test_docx_paragraphs_and_table_rows(tmp_path):
     assert ("婴儿死亡率", 2025, "target", 3.6, "‰") in got and ("人均预期寿命", 2020, "baseline", 77.6, "岁") in got
 
 
-def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encrypt=None):
+def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encrypt=None, indent=False):
+    """Paragraphs wrapped every ``per_line`` characters; with ``indent``, each paragraph's first line is
+    indented by two characters (and holds two fewer), as in an official document."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -103,13 +105,18 @@ def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encr
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     y, n, page = 800, 0, 1
     for para in paragraphs:
-        for k in range(0, len(para), per_line):
+        if para == "\f":  # a page break
+            n = lines_per_page
+            continue
+        first = per_line - 2 if indent else per_line
+        pieces = [para[:first]] + [para[k:k + per_line] for k in range(first, len(para), per_line)]
+        for k, piece in enumerate(pieces):
             if n == lines_per_page:
                 c.drawString(290, 40, str(page))  # page number
                 c.showPage()
                 y, n, page = 800, 0, page + 1
             c.setFont("STSong-Light", 12)
-            c.drawString(60, y, para[k:k + per_line])
+            c.drawString(84 if indent and k == 0 else 60, y, piece)
             y -= 18
             n += 1
     c.save()
@@ -120,6 +127,27 @@ def test_pdf_lines_rejoined_across_wraps_and_page_breaks(tmp_path):
     _pdf(path, PIECE)
     src = read(path)
     assert src.lines[:len(PIECE)] == PIECE and src.dropped >= 1
+
+
+def test_pdf_indented_paragraphs_rejoined_after_a_sentence_end(tmp_path):
+    """A line that fills the measure and ends with 。 still wraps when paragraphs are indented: the
+    responsibility "(市卫生健康委)" on the next line belongs to the same paragraph."""
+    wrapped = "加强健康教育" * 4 + "再推进。" + "(市卫生健康委)实施健康知识普及行动。"  # 28 characters fill the first line
+    paras = PIECE[:8] + [wrapped] + PIECE[8:]
+    path = tmp_path / "ordos-2020.pdf"
+    _pdf(path, paras, indent=True)
+    assert read(path).lines[:len(paras)] == paras
+
+
+def test_pdf_list_on_its_own_page_keeps_its_lines(tmp_path):
+    """The right margin is the document's: on a page holding only a list of names, the longer names do not
+    'reach the margin' and swallow the next line."""
+    members = ["王桂珍 市直属机关工作委员会副书记", "武再厚 市发展和改革委员会副主任", "康富 市教育体育局副局长",
+               "石宇军 市人力资源和社会保障局副局长", "丁玉厚 市自然资源局副局长", "刘书文 团市委副书记"]
+    paras = PIECE[:12]
+    path = tmp_path / "ordos-2020.pdf"
+    _pdf(path, paras + ["\f", "附件3"] + members, lines_per_page=40)
+    assert [line for line in read(path).lines if line][-len(members):] == members
 
 
 def test_pdf_without_text_layer_and_encrypted(tmp_path):
