@@ -112,6 +112,7 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
     from bs4 import NavigableString, Tag, Comment
 
     lines, current, starts = [], [], {}
+    spans: dict[int, dict[int, int]] = {}  # per table: column -> rows a rowspan cell still covers
 
     def flush():
         text = "".join(current).strip()
@@ -131,7 +132,7 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
             if child.name == "tr":
                 flush()
                 starts[id(child)] = len(lines)
-                cells = [re.sub(r"\s+", " ", c.get_text(" ")).strip() for c in child.find_all(["td", "th"], recursive=False)]
+                cells = _row_cells(child, spans.setdefault(id(child.find_parent("table")), {}))
                 if any(cells):
                     lines.append(CELL_SEP.join(cells) if len(cells) > 1 else cells[0])
                 continue
@@ -144,6 +145,39 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
     walk(root)
     flush()
     return lines, starts
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _row_cells(tr, pending: dict[int, int]) -> list[str]:
+    """The cells of one table row on the table's grid: a cell merged over several rows (rowspan) or
+    columns (colspan) is written once, and "" stands in the grid cells it covers, as the .docx reader
+    does (CURATION.md: 'put "" in the row where the source has no cell')."""
+    cells: list[str] = []
+
+    def covered():
+        while pending.get(len(cells), 0) > 0:
+            pending[len(cells)] -= 1
+            cells.append("")
+
+    for cell in tr.find_all(["td", "th"], recursive=False):
+        covered()
+        col = len(cells)
+        cells.append(re.sub(r"\s+", " ", cell.get_text(" ")).strip())
+        cells.extend([""] * (_span(cell, "colspan") - 1))
+        if _span(cell, "rowspan") > 1:
+            for k in range(col, len(cells)):
+                pending[k] = _span(cell, "rowspan") - 1
+    covered()
+    while any(v > 0 for k, v in pending.items() if k >= len(cells)):  # spans past the row's last cell
+        cells.append("")
+        covered()
+    return cells
 
 
 def _article(soup):

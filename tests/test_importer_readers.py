@@ -66,6 +66,28 @@ def test_html_page_in_gbk(tmp_path):
     assert PIECE[1] in read(path).text
 
 
+def test_html_table_merged_cells_keep_the_grid(tmp_path):
+    """A 领域 cell spanning two rows (rowspan) and a header spanning two columns (colspan) are written once,
+    with "" in the grid cells they cover, so every row keeps its columns (as the .docx reader does)."""
+    table = ("<table><tr><th>领域</th><th>序号</th><th>主要指标</th><th>单位</th><th colspan=2>目标值</th><th>性质</th></tr>"
+             "<tr><td></td><td></td><td></td><td></td><td>2020年</td><td>2025年</td><td></td></tr>"
+             "<tr><td rowspan='2'>健康水平</td><td>1</td><td>人均预期寿命</td><td>岁</td><td>77.6</td><td>80.00</td><td>预期性</td></tr>"
+             "<tr><td>2</td><td>婴儿死亡率</td><td>‰</td><td>3.69</td><td>3.60</td><td>预期性</td></tr></table>")
+    paras = "".join(f"<p>{line}</p>" for line in PIECE[:6])
+    path = tmp_path / "city-2021.html"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body><div>{paras}<p>“十四五”主要发展指标</p>{table}'
+                    f"<p>{PIECE[6]}</p></div></body></html>", encoding="utf-8")
+    lines = read(path).lines
+    assert "领域\t序号\t主要指标\t单位\t目标值\t\t性质" in lines
+    assert "\t2\t婴儿死亡率\t‰\t3.69\t3.60\t预期性" in lines
+    plan = importer.draft(read(path), "city-2021", DATA, "sources/city-2021.txt").plan
+    prov = next(p for s in importer.walk(plan["sections"]) for p in s["provisions"] if p.get("table"))
+    assert all(len(row) == 7 for row in prov["table"])
+    got = {(t["indicator"], t["year"], t["kind"], t["value"]) for t in prov["targets"]}
+    assert got == {("人均预期寿命", 2020, "baseline", 77.6), ("人均预期寿命", 2025, "target", 80.0),
+                   ("婴儿死亡率", 2020, "baseline", 3.69), ("婴儿死亡率", 2025, "target", 3.6)}
+
+
 def test_docx_paragraphs_and_table_rows(tmp_path):
     import docx
     doc = docx.Document()
