@@ -330,6 +330,9 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
         unit = unit + "/" + re.sub(r"\s+", "", per.group("pop"))
         noun = re.match(r"[\u4e00-\u9fff]{1,12}", s[m.end():])
         names = [names[0] + (noun.group(0) if noun else "")]
+    counted = re.match(r"[\u4e00-\u9fff“”]{2,30}(?=[,，;；。(（]|$)", s[m.end():]) if not per and not m.group("suf") else None
+    if counted and len(group) == 1 and ACTION.search(names[0]) and unit not in ("%", "‰", "个百分点", "1/10万", "1/万"):
+        names = [counted.group(0)]  # "提升建设6家规范化残疾儿童康复机构": the thing counted, not the verb before it
     if len(group) == 1 and re.search(r"均\s*(?:达到|达|为|不低于|不高于|保持在|控制在)?\s*$", before):
         names = [n for n in re.split(r"、|和|以及|及", names[0]) if n] or names
     for year, name in ((y, n) for y in years for n in names):

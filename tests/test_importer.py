@@ -301,3 +301,10 @@ def test_per_population_ratio_keeps_its_base_in_the_unit():
         ("每3万常住人口配备救护车", 1.0, "辆/3万常住人口"), ("负压救护车占比", 40.0, "%")]
     got = draft_targets.parse("到2025年,按3-10万居民人口规划设置1个社区卫生服务中心。", 2021)[0]
     assert [(t["value"], t["unit"]) for t in got] == [(1.0, "个/3-10万居民")]
+
+
+def test_a_count_after_a_verb_names_the_thing_counted():
+    got = draft_targets.parse("提升建設6家規范化殘疾兒童康復機構,落實管理辦法。", 2021, single_horizon=2021)[0]
+    assert [(t["indicator"], t["value"], t["unit"]) for t in got] == [("規范化殘疾兒童康復機構", 6.0, "家")]
+    got = draft_targets.parse("新建綠道79公里以上。", 2021, single_horizon=2021)[0]
+    assert [(t["indicator"], t["value"]) for t in got] == [("新建綠道", 79.0)]
