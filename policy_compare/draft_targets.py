@@ -5,7 +5,8 @@ not of one document:
 
 1. A sentence (up to 。；;) is read number by number. A number counts when it carries a unit
    (%, ‰, 1/10万, 岁, 人, 个百分点, 亿元 …); numbers in 《》 and 〔〕, years (2025年), dates and
-   document numbers never count.
+   document numbers never count. A count in a Chinese numeral with a comparator counts ("两个以上",
+   "至少一家"); "一个中心" does not.
 2. A number with a unit directly followed by a noun ("5岁以下儿童", "65岁及以上老年人",
    "10人及以上用人单位", "15分钟健身圈") is a threshold inside an indicator's name, not a value; so is a
    size qualifying a noun ("常住人口超过10万人的脱贫县"). A ratio to a population keeps its base in the
@@ -37,7 +38,7 @@ UNITS = sorted(["个百分点", "百分点", "/10万", "/万", "/千", "‰", "�
 NUM = r"\d+(?:\.\d+)?"
 RE_VALUE = re.compile(rf"(?P<num>{NUM})(?:\s*(?P<dash>[-—–~～至])\s*(?P<max>{NUM}))?\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})?"
                       r"(?P<suf>及以上|以上|及以下|以下|以内|左右)?")
-PREFIX = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("≥", ">="), ("≧", ">="), ("不高于", "<="), ("不超过", "<="),
+PREFIX = [("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("不小于", ">="), ("≥", ">="), ("≧", ">="), ("不高于", "<="), ("不超过", "<="),
           ("不多于", "<="), ("不大于", "<="), ("≤", "<="), ("≦", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("<", "<"),
           ("高于", ">"), ("超过", ">"), ("多于", ">"), ("大于", ">"), (">", ">"), ("接近", "~"), ("约", "~")]
 SUFFIX = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
@@ -67,6 +68,18 @@ def _shielded(text: str) -> str:
     text = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", blank, text)
     text = re.sub(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*号", blank, text)
     return re.sub(r"(?:19|20)\d{2}\s*[-—–~～至到]\s*(?:19|20)?\d{2}\s*年", blank, text)
+
+
+CN_DIGIT = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+COUNT_WORDS = "家个所名张项套座处条支台辆"
+RE_CN_COUNT = re.compile(rf"(?:(?<=至少)|(?<=不少于)|(?<=不低于))([一二两三四五六七八九])(?=[{COUNT_WORDS}])|([一二两三四五六七八九])(?=[{COUNT_WORDS}](?:及)?以上)")
+
+
+def _cn_counts(text: str) -> str:
+    """A count written in a Chinese numeral with a comparator ("至少一家", "两个以上") as a digit, one
+    character for one, so positions and quotes stay those of the source. Without a comparator a numeral
+    is left alone: "一个中心", "一批", "两个维护" are words, not counts."""
+    return RE_CN_COUNT.sub(lambda m: CN_DIGIT[m.group(1) or m.group(2)], text)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -162,7 +175,7 @@ def _indicator(sentence: str, start: int) -> str:
     head = re.sub(r"(?:由|从)[^由从]*\d[^由从]*$", "", head)  # the "to" value of 由A降至B: the name before 由
     head = re.sub(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])", "", head.strip())
     head = LEVEL_VERB.sub("", LEVEL_VERB.sub("", head.rstrip()))
-    head = re.sub(r"(?:持续|继续|稳定|进一步|力争|均|分别|实现|大幅|明显|逐步)+$", "", head)
+    head = re.sub(r"(?:持续|继续|稳定|进一步|力争|均|分别|实现|大幅|明显|逐步|至少)+$", "", head)
     head = re.sub(r"(?:由|从)[^,，;；。\d]{0,4}$", "", head)
     return STRIP_INDICATOR.sub("", head).strip(" ,，、") or "?"
 
@@ -183,8 +196,8 @@ def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
         return True
     if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in NOT_NOUN:
         return False
-    if m.group("suf") or m.group("unit") in MEASURES:
-        return True
+    if m.group("unit") in MEASURES or (m.group("suf") and not ACTION.search(clause)):
+        return True  # "65岁及以上老年人", "10人及以上用人单位"; but "建设2个以上示范性机构" is a count
     return not ACTION.search(clause)
 
 
@@ -235,7 +248,7 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
     for _, orig in sentences(text):
-        s = orig.translate(T2S)
+        s = _cn_counts(orig.translate(T2S))
         lists = year_lists(s)
         base_year = next((y for _, y, base in horizon_years(s) if base), None)
         items = _value_items(s)
@@ -330,7 +343,7 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
         unit = unit + "/" + re.sub(r"\s+", "", per.group("pop"))
         noun = re.match(r"[\u4e00-\u9fff]{1,12}", s[m.end():])
         names = [names[0] + (noun.group(0) if noun else "")]
-    counted = re.match(r"[\u4e00-\u9fff“”]{2,30}(?=[,，;；。(（]|$)", s[m.end():]) if not per and not m.group("suf") else None
+    counted = re.match(r"[\u4e00-\u9fff“”]{2,30}(?=[,，;；。(（]|$)", s[m.end():]) if not per else None
     if counted and len(group) == 1 and ACTION.search(names[0]) and unit not in ("%", "‰", "个百分点", "1/10万", "1/万"):
         names = [counted.group(0)]  # "提升建设6家规范化残疾儿童康复机构": the thing counted, not the verb before it
     if len(group) == 1 and re.search(r"均\s*(?:达到|达|为|不低于|不高于|保持在|控制在)?\s*$", before):

@@ -308,3 +308,12 @@ def test_a_count_after_a_verb_names_the_thing_counted():
     assert [(t["indicator"], t["value"], t["unit"]) for t in got] == [("規范化殘疾兒童康復機構", 6.0, "家")]
     got = draft_targets.parse("新建綠道79公里以上。", 2021, single_horizon=2021)[0]
     assert [(t["indicator"], t["value"]) for t in got] == [("新建綠道", 79.0)]
+
+
+@pytest.mark.parametrize("text,want", [("到2025年,建设两个以上示范性托育服务机构。", [("示范性托育服务机构", 2.0, "个", ">=")]),
+                                       ("到2025年,实现每个县(市)区至少一家公立的职业健康检查机构。", [("每个县(市)区", 1.0, "家", ">=")]),
+                                       ("到2025年,建设一个中心、一批基地。", [])])
+def test_counts_in_chinese_numerals_with_a_comparator(text, want):
+    got = draft_targets.parse(text, 2021)[0]
+    assert [(t["indicator"], t["value"], t["unit"], t["comparator"]) for t in got] == want
+    assert all(t["quote"] == text for t in got)

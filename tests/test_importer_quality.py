@@ -15,7 +15,7 @@ import bench_importer  # noqa: E402
 
 # plan: (heading F1, body text placed, bodies P, bodies R, targets P, targets R)
 FLOORS = {
-    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.96, 0.92),
+    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.96, 0.94),
     "lianyungang-2017": (0.99, 0.99, 0.99, 0.99, 0.93, 0.94),
     "lishui-2021": (0.98, 0.99, 0.99, 0.98, 0.90, 0.90),  # 10 curated targets: one more miss is 80%
     "ordos-2020": (0.99, 0.99, 0.99, 0.99, 0.99, 0.98),
