@@ -11,7 +11,8 @@ compared with X's curated YAML:
 - targets: precision / recall of (year, value or value_text, unit), as a multiset per plan;
 - check: the number of errors `build.py check` reports with the draft in place (must be 0).
 
-``--json`` prints the figures as JSON (the tests read :func:`evaluate`).
+``--json`` prints the figures as JSON (the tests read :func:`evaluate`); ``--show PLAN`` lists that plan's
+missed and spurious targets and headings (by source line and quote), to see what a rule gets wrong.
 """
 from __future__ import annotations
 
@@ -118,7 +119,41 @@ def world_without(plan_id: str, tmp: Path) -> Path:
     return data
 
 
-def evaluate(plan_id: str) -> dict:
+def _diff(d: Counter, g: Counter) -> tuple[Counter, Counter]:
+    return g - d, d - g
+
+
+def show(plan_id: str, draft: dict, gold: dict) -> None:
+    """Misses (curated, not drafted) and false positives (drafted, not curated) for one plan."""
+    def where(plan):
+        out = {}
+        for p in _provisions(plan):
+            for t in p.get("targets", []):
+                out.setdefault(target_key(t), []).append((p["source_line"], t.get("indicator", ""), t.get("quote", "")[:90]))
+        return out
+    d = Counter(target_key(t) for p in _provisions(draft) for t in p.get("targets", []))
+    g = Counter(target_key(t) for p in _provisions(gold) for t in p.get("targets", []))
+    missed, spurious = _diff(d, g)
+    for label, keys, plan in (("missed target", missed, gold), ("spurious target", spurious, draft)):
+        w = where(plan)
+        for key, n in sorted(keys.items(), key=lambda kv: w[kv[0]][0][0]):
+            line, ind, quote = w[key][0]
+            print(f"{label:16} x{n} line {line:4} {key} {ind} | {quote}")
+    hd = Counter(squash(s["heading"]) for s in _sections(draft["sections"]))
+    hg = Counter(squash(s["heading"]) for s in _sections(gold["sections"]))
+    missed, spurious = _diff(hd, hg)
+    for label, keys in (("missed heading", missed), ("spurious heading", spurious)):
+        for key in keys:
+            print(f"{label:16} {key[:100]}")
+    bd = Counter((p["source_line"], role, n) for p in _provisions(draft) for role in ("lead", "partners") for n in p.get(role, []))
+    bg = Counter((p["source_line"], role, n) for p in _provisions(gold) for role in ("lead", "partners") for n in p.get(role, []))
+    missed, spurious = _diff(bd, bg)
+    for label, keys in (("missed body", missed), ("spurious body", spurious)):
+        for key in sorted(keys):
+            print(f"{label:16} {key}")
+
+
+def evaluate(plan_id: str, verbose: bool = False) -> dict:
     gold = yaml.safe_load((DATA / "plans" / f"{plan_id}.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
@@ -129,6 +164,8 @@ def evaluate(plan_id: str) -> dict:
         _, problems = validate(data)
         errors = [str(p) for p in problems if p.level == "error"]
         draft = yaml.safe_load((data / "plans" / f"{plan_id}.yaml").read_text(encoding="utf-8"))
+    if verbose:
+        show(plan_id, draft, gold)
     return {"plan": plan_id, "headings": headings(draft, gold), "placed": placed(draft, gold),
             "bodies": bodies(draft, gold), "targets": targets(draft, gold), "check_errors": len(errors),
             "first_errors": errors[:3], "review_items": len(draft.get("review", []))}
@@ -136,6 +173,11 @@ def evaluate(plan_id: str) -> dict:
 
 def main() -> None:
     ids = [p.stem for p in sorted((DATA / "plans").glob("*.yaml"))]
+    if "--show" in sys.argv:
+        plan_id = sys.argv[sys.argv.index("--show") + 1]
+        r = evaluate(plan_id, verbose=True)
+        print(f"{plan_id}: headings F1 {r['headings']['f1']:.1%}, targets P {r['targets']['precision']:.1%} R {r['targets']['recall']:.1%}")
+        return
     rows = [evaluate(i) for i in ids]
     if "--json" in sys.argv:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

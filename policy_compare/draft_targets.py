@@ -5,9 +5,12 @@ not of one document:
 
 1. A sentence (up to 。；;) is read number by number. A number counts when it carries a unit
    (%, ‰, 1/10万, 岁, 人, 个百分点, 亿元 …); numbers in 《》 and 〔〕, years (2025年), dates and
-   document numbers never count.
+   document numbers never count. A count in a Chinese numeral with a comparator counts ("两个以上",
+   "至少一家"); "一个中心" does not.
 2. A number with a unit directly followed by a noun ("5岁以下儿童", "65岁及以上老年人",
-   "10人及以上用人单位", "15分钟健身圈") is a threshold inside an indicator's name, not a value.
+   "10人及以上用人单位", "15分钟健身圈") is a threshold inside an indicator's name, not a value; so is a
+   size qualifying a noun ("常住人口超过10万人的脱贫县"). A ratio to a population keeps its base in the
+   unit ("每3万常住人口配备1辆救护车" → 1 辆/3万常住人口).
 3. Its year is the nearest horizon written before it in the sentence ("2020年…1000亿元,2030年达到2000亿
    元" gives one value to each year); "到2022年和2030年 … 分别 … 22%和30%" pairs years and values in order;
    otherwise the year carried from an earlier sentence or a lead-in line ("到2030年,具体实现以下目标:"),
@@ -16,7 +19,10 @@ not of one document:
 4. Comparator from the words before and after the value (不低于/以上/及以上 >=, 以下/以内/不超过 <=,
    低于 <, 高于/超过 >, 左右/接近/约 ~, plain 达到/为/降至/下降到/提升至 =), shared by every value of a
    list ("分别不低于22%和30%", "分别控制在6‰、8‰以下").
-5. Kind: "由A降至B" makes A a baseline (and B too when the sentence reviews the past: no horizon
+5. Qualitative targets (``value_text``) name an indicator ("居民健康素养水平稳步提高"); a general aim
+   ("健康服务水平明显提高") does not. A grade ("…等级基本达到B级以上") and a measure worded as a target
+   ("逐步提高…比例") take a single-horizon plan's year.
+6. Kind: "由A降至B" makes A a baseline (and B too when the sentence reviews the past: no horizon
    ahead); a value for a year before the plan was written is a baseline; "提高10%", "提升5个百分点",
    "降低20%" (no 到/至) is a relative change.
 """
@@ -32,7 +38,7 @@ UNITS = sorted(["个百分点", "百分点", "/10万", "/万", "/千", "‰", "�
 NUM = r"\d+(?:\.\d+)?"
 RE_VALUE = re.compile(rf"(?P<num>{NUM})(?:\s*(?P<dash>[-—–~～至])\s*(?P<max>{NUM}))?\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})?"
                       r"(?P<suf>及以上|以上|及以下|以下|以内|左右)?")
-PREFIX = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("≥", ">="), ("≧", ">="), ("不高于", "<="), ("不超过", "<="),
+PREFIX = [("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("不小于", ">="), ("≥", ">="), ("≧", ">="), ("不高于", "<="), ("不超过", "<="),
           ("不多于", "<="), ("不大于", "<="), ("≤", "<="), ("≦", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("<", "<"),
           ("高于", ">"), ("超过", ">"), ("多于", ">"), ("大于", ">"), (">", ">"), ("接近", "~"), ("约", "~")]
 SUFFIX = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
@@ -62,6 +68,18 @@ def _shielded(text: str) -> str:
     text = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", blank, text)
     text = re.sub(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*号", blank, text)
     return re.sub(r"(?:19|20)\d{2}\s*[-—–~～至到]\s*(?:19|20)?\d{2}\s*年", blank, text)
+
+
+CN_DIGIT = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+COUNT_WORDS = "家个所名张项套座处条支台辆"
+RE_CN_COUNT = re.compile(rf"(?:(?<=至少)|(?<=不少于)|(?<=不低于))([一二两三四五六七八九])(?=[{COUNT_WORDS}])|([一二两三四五六七八九])(?=[{COUNT_WORDS}](?:及)?以上)")
+
+
+def _cn_counts(text: str) -> str:
+    """A count written in a Chinese numeral with a comparator ("至少一家", "两个以上") as a digit, one
+    character for one, so positions and quotes stay those of the source. Without a comparator a numeral
+    is left alone: "一个中心", "一批", "两个维护" are words, not counts."""
+    return RE_CN_COUNT.sub(lambda m: CN_DIGIT[m.group(1) or m.group(2)], text)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -106,20 +124,26 @@ QUALITATIVE = re.compile(r"^(?P<ind>.{2,40}(?:率|水平|寿命|指标|指標|(?
                          r"(?P<tail>(?:并|並)[^,，;；。]{0,10})?$")
 
 
+# of the "…水平" names, only the literacy level and levels of named indicators are measured ones (居民健康素养
+#水平, 主要健康指标水平); a service, capacity or health "level" (服务水平, 保障水平, 健康水平) is an aim
+MEASURED_LEVEL = re.compile(r"(?<!水平)$|(?:素养|指标|指標|率|比例)水平$")
 INDICATOR_END = re.compile(r"(?:率|水平|寿命|指标|比例|占比|人数|情况|增速|总量|差距|负担)$")
 VERB_FIRST = re.compile(r"^(?P<val>(?:逐步|有效|合理|进一步|持续|大幅|稳步)?(?:提高|提升|降低|控制|减少))(?P<ind>.{2,24}?(?:率|比例))(?P<tail>)[。；;]?$")
+# a grade reached ("学校食堂食品安全等级基本达到B级以上", "景区达到3A级以上"): a level, not a number
+GRADE = re.compile(r"^(?P<ind>.{2,40}?(?:等级|级别|评级|水平|标准))(?P<val>(?:基本|全面|均|全部|稳定)?(?:达到|达|保持在|保持)\s*\d?[A-Z]{1,4}\s*级(?:及)?以上(?:标准|水平)?)(?P<tail>)$")
 COVERAGE = re.compile(r"^(?!实现|推进|建立|确保|基本|全面|逐步)(?P<ind>[^\d]{2,20}?)(?P<val>(?:实现|基本实现|全面实现)?全覆盖)(?P<tail>)$")
 
 
 def qualitative(s: str) -> list[tuple[int, str, str, bool]]:
-    """(position, indicator, words, verb first) of clauses like '居民健康素养水平稳步提高', '逐步提高…比例'."""
+    """(position, indicator, words, worded as a measure) of clauses like '居民健康素养水平稳步提高', '逐步提高…比例',
+    '…等级基本达到B级以上'; the last two are measures the plan sets, so they take a single-horizon plan's year."""
     out = []
     for m in re.finditer(r"[^,，;；。:：]+", s):
         clause = m.group(0)
         if _value_items(clause):  # a clause with a value is drafted as a number ("65到74岁" is not a value)
             continue
         body = re.sub(r"^\s*(?:(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?\s*|到|至)?\s*(?:[—-]+|力争|全市|我市)?", "", clause)
-        q = QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip()) or VERB_FIRST.match(body.strip())
+        q = GRADE.match(body.strip()) or QUALITATIVE.match(body.strip()) or COVERAGE.match(body.strip()) or VERB_FIRST.match(body.strip())
         if q:
             words = (q.group("val") + (q.group("tail") or "")).strip()
             at = m.start() + clause.index(body.strip()) + q.start("ind")
@@ -127,7 +151,9 @@ def qualitative(s: str) -> list[tuple[int, str, str, bool]]:
             if not all(INDICATOR_END.search(n) for n in names):
                 names = [q.group("ind")]
             for name in names:  # "婴儿死亡率、孕产妇死亡率保持较好控制水平": one each
-                out.append((at, name.strip(), words, q.re is VERB_FIRST))
+                if q.re is QUALITATIVE and not MEASURED_LEVEL.search(name):
+                    continue  # "健康服务水平显著提高", "人民健康水平持续提升": an aim, not an indicator
+                out.append((at, name.strip(), words, q.re in (VERB_FIRST, GRADE)))
     return out
 
 
@@ -144,11 +170,12 @@ def _indicator(sentence: str, start: int) -> str:
     """Words before the value, back to the previous comma, colon or year phrase, verbs removed."""
     head = sentence[:start]
     head = re.split(r"[,，;；:：。]|(?:19|20)\d{2}\s*年(?:底|末)?", head)[-1]
+    head = re.split(r"[（(](?=[^)）]*$)", head)[-1]  # "…救护车(负压救护车占比不低于40%)": inside an open parenthesis
     head = re.split(r"(?<=[\d%‰万人岁里钟个所家上下内])、", head)[-1]  # "…不超过5公里、平均反应时间不超过10分钟"
     head = re.sub(r"(?:由|从)[^由从]*\d[^由从]*$", "", head)  # the "to" value of 由A降至B: the name before 由
     head = re.sub(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])", "", head.strip())
     head = LEVEL_VERB.sub("", LEVEL_VERB.sub("", head.rstrip()))
-    head = re.sub(r"(?:持续|继续|稳定|进一步|力争|均|分别|实现|大幅|明显|逐步)+$", "", head)
+    head = re.sub(r"(?:持续|继续|稳定|进一步|力争|均|分别|实现|大幅|明显|逐步|至少)+$", "", head)
     head = re.sub(r"(?:由|从)[^,，;；。\d]{0,4}$", "", head)
     return STRIP_INDICATOR.sub("", head).strip(" ,，、") or "?"
 
@@ -161,14 +188,16 @@ def _is_threshold(m: re.Match, after: str, before: str, clause: str) -> bool:
     is part of a name. A count of things ("建设6家规范化康复机构", "新增1所三级医院") is not: its measure word
     (家, 所, 个, 套 …) follows an action verb."""
     nxt = after[:1]
+    if nxt == "的" and re.search(r"(?:人口|人数|规模|面积|床位|职工)\s*(?:超过|高于|大于|多于|不少于|不足|少于|低于|在)\s*$", before):
+        return True  # "常住人口超过10万人的脱贫县": a size qualifying a noun
     if LEVEL_VERB.search(before) or FROM.search(before):
         return False
     if nxt == "的":
         return True
     if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt) or nxt in NOT_NOUN:
         return False
-    if m.group("suf") or m.group("unit") in MEASURES:
-        return True
+    if m.group("unit") in MEASURES or (m.group("suf") and not ACTION.search(clause)):
+        return True  # "65岁及以上老年人", "10人及以上用人单位"; but "建设2个以上示范性机构" is a count
     return not ACTION.search(clause)
 
 
@@ -214,12 +243,12 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     """Targets of a provision text, and the years it leaves as context for the next one
     (a tuple: "到2022年和2030年" carries both, for a later "分别…和…"). In a section reviewing the past
     (``past_section``: 发展基础, 工作回顾 …) every value is a baseline. A measure worded as a target
-    ("逐步提高日间手术占择期手术的比例") takes ``qualitative_horizon`` (a plan with one horizon: a
+    ("逐步提高日间手术占择期手术的比例", "…等级基本达到B级以上") takes ``qualitative_horizon`` (a plan with one horizon: a
     five-year plan, a year's work points) when no year is in force."""
     out: list[dict] = []
     carried = (context_year,) if isinstance(context_year, int) else context_year
     for _, orig in sentences(text):
-        s = orig.translate(T2S)
+        s = _cn_counts(orig.translate(T2S))
         lists = year_lists(s)
         base_year = next((y for _, y, base in horizon_years(s) if base), None)
         items = _value_items(s)
@@ -243,7 +272,9 @@ def parse(text: str, plan_start: int, context_year=None, single_horizon: int | N
     return out, carried
 
 
-ACTION = re.compile(r"(?:建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达|确保|保持|开展|举办|培训|招收|引进)")
+PER_POPULATION = re.compile(r"(?:每|按)\s*(?P<pop>(?:\d+(?:\.\d+)?(?:\s*[-—~～至]\s*\d+)?\s*)?[万千百]?\s*(?:常住人口|户籍人口|人口|居民|名?学生|人))"
+                            r"(?:人口)?\s*(?:规划)?\s*(?:配备|配置|拥有|设置|建有|设有|有)?\s*$")
+ACTION = re.compile(r"(?:拥有|设置|建设|建成|新建|完成|创成|创建|培育|打造|设立|建立|配备|新增|累计|实现|覆盖|达|确保|保持|开展|举办|培训|招收|引进)")
 FROM_TO = re.compile(rf"(?:由|从)\s*{NUM}[^,，;；。]{{0,12}}?(?:至|到)\s*{NUM}")
 
 
@@ -307,6 +338,14 @@ def _targets(s, it, i, items, lists, base_year, carried, single_horizon, plan_st
     unit = {"/10万": "1/10万", "/万": "1/万", "/千": "‰", "％": "%", "百分点": "个百分点"}.get(unit, unit)
     out = []
     names = [_indicator(s, group[0]["m"].start())]
+    per = PER_POPULATION.search(clause)
+    if per and unit and not unit.startswith(("%", "‰", "1/")):  # "每3万常住人口配备1辆救护车": 1 辆/3万常住人口
+        unit = unit + "/" + re.sub(r"\s+", "", per.group("pop"))
+        noun = re.match(r"[\u4e00-\u9fff]{1,12}", s[m.end():])
+        names = [names[0] + (noun.group(0) if noun else "")]
+    counted = re.match(r"[\u4e00-\u9fff“”]{2,30}(?=[,，;；。(（]|$)", s[m.end():]) if not per else None
+    if counted and len(group) == 1 and ACTION.search(names[0]) and unit not in ("%", "‰", "个百分点", "1/10万", "1/万"):
+        names = [counted.group(0)]  # "提升建设6家规范化残疾儿童康复机构": the thing counted, not the verb before it
     if len(group) == 1 and re.search(r"均\s*(?:达到|达|为|不低于|不高于|保持在|控制在)?\s*$", before):
         names = [n for n in re.split(r"、|和|以及|及", names[0]) if n] or names
     for year, name in ((y, n) for y in years for n in names):

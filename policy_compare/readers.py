@@ -10,7 +10,8 @@ One reader per format, chosen by the file's extension (as Pelican's ``Readers`` 
   tags are returned as ``meta``;
 - ``.docx``  paragraphs in order, each table row on one line with its cells separated by a tab;
 - ``.pdf``  the text layer, with lines wrapped at the right margin joined again (also across page
-  breaks) and page-number lines dropped; a PDF without a text layer (a scan) is refused with a message.
+  breaks; where paragraphs start with an indent, as official documents do, a full line ending with 。 is
+  joined too) and page-number lines dropped; a PDF without a text layer (a scan) is refused with a message.
 
 Each reader returns a :class:`SourceText`; problems raise :class:`ReadError` with a one-line message.
 """
@@ -111,6 +112,7 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
     from bs4 import NavigableString, Tag, Comment
 
     lines, current, starts = [], [], {}
+    spans: dict[int, dict[int, int]] = {}  # per table: column -> rows a rowspan cell still covers
 
     def flush():
         text = "".join(current).strip()
@@ -130,7 +132,7 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
             if child.name == "tr":
                 flush()
                 starts[id(child)] = len(lines)
-                cells = [re.sub(r"\s+", " ", c.get_text(" ")).strip() for c in child.find_all(["td", "th"], recursive=False)]
+                cells = _row_cells(child, spans.setdefault(id(child.find_parent("table")), {}))
                 if any(cells):
                     lines.append(CELL_SEP.join(cells) if len(cells) > 1 else cells[0])
                 continue
@@ -143,6 +145,39 @@ def _html_lines(root) -> tuple[list[str], dict[int, int]]:
     walk(root)
     flush()
     return lines, starts
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _row_cells(tr, pending: dict[int, int]) -> list[str]:
+    """The cells of one table row on the table's grid: a cell merged over several rows (rowspan) or
+    columns (colspan) is written once, and "" stands in the grid cells it covers, as the .docx reader
+    does (CURATION.md: 'put "" in the row where the source has no cell')."""
+    cells: list[str] = []
+
+    def covered():
+        while pending.get(len(cells), 0) > 0:
+            pending[len(cells)] -= 1
+            cells.append("")
+
+    for cell in tr.find_all(["td", "th"], recursive=False):
+        covered()
+        col = len(cells)
+        cells.append(re.sub(r"\s+", " ", cell.get_text(" ")).strip())
+        cells.extend([""] * (_span(cell, "colspan") - 1))
+        if _span(cell, "rowspan") > 1:
+            for k in range(col, len(cells)):
+                pending[k] = _span(cell, "rowspan") - 1
+    covered()
+    while any(v > 0 for k, v in pending.items() if k >= len(cells)):  # spans past the row's last cell
+        cells.append("")
+        covered()
+    return cells
 
 
 def _article(soup):
@@ -238,21 +273,33 @@ OPENS_ITEM = re.compile(r"^\s*(?:第[一二三四五六七八九十百]+[章节�
 ENDS_LINE = "。；;！？!?"  # a full-width line ending with a colon still wraps ("(牵头部门:" / "市卫生健康委…)")
 
 
-def _pdf_lines(pdf) -> tuple[list[tuple[str, bool]], int]:
-    """(text, reaches the right margin) for each text line of every page, page numbers dropped."""
-    out, dropped = [], 0
+def _pdf_lines(pdf) -> tuple[list[tuple[str, bool, bool]], int]:
+    """(text, reaches the right margin, indented) for each text line of every page, page numbers dropped.
+    The margins are the document's (its text block keeps one measure on every page, so a page holding
+    only a short list does not get a narrow one). Indented: starts at least 1.5 characters right of the
+    left margin (official documents indent each paragraph's first line by two characters, GB/T 9704)."""
+    rows, dropped = [], 0
     for page in pdf.pages:
-        rows = page.extract_text_lines(layout=False, strip=True)
-        if not rows:
-            continue
-        text_rows = [r for r in rows if not PAGE_NUMBER.match(r["text"])]
-        dropped += len(rows) - len(text_rows)
-        if not text_rows:
-            continue
-        left, right = min(r["x0"] for r in text_rows), max(r["x1"] for r in text_rows)
-        for r in text_rows:  # digits and punctuation are narrower, so a full line may end well short of the margin
-            out.append((r["text"], r["x1"] >= left + 0.75 * (right - left)))
+        found = page.extract_text_lines(layout=False, strip=True) or []
+        text_rows = [r for r in found if not PAGE_NUMBER.match(r["text"])]
+        dropped += len(found) - len(text_rows)
+        rows += text_rows
+    if not rows:
+        return [], dropped
+    x0s, x1s = sorted(r["x0"] for r in rows), sorted(r["x1"] for r in rows)
+    left, right = x0s[len(x0s) // 20], x1s[min(len(x1s) - 1, len(x1s) * 19 // 20)]
+    out = []
+    for r in rows:  # digits and punctuation are narrower, so a full line may end well short of the margin
+        size = next((c.get("size") for c in r.get("chars", []) if c.get("size")), None) or (r["bottom"] - r["top"]) or 10
+        out.append((r["text"], r["x1"] >= left + 0.75 * (right - left), r["x0"] - left >= 1.5 * size))
     return out, dropped
+
+
+def _uses_indent(rows: list[tuple[str, bool, bool]]) -> bool:
+    """Whether paragraphs are marked by a first-line indent: most lines that follow a sentence end and do
+    not reach the margin's end are indented, and some lines are."""
+    after_end = [rows[k + 1][2] for k in range(len(rows) - 1) if rows[k][0].endswith(tuple(ENDS_LINE)) and not rows[k][1]]
+    return sum(r[2] for r in rows) >= 3 and len(after_end) >= 3 and sum(after_end) >= 0.6 * len(after_end)
 
 
 def read_pdf(path: Path) -> SourceText:
@@ -269,15 +316,18 @@ def read_pdf(path: Path) -> SourceText:
         raise ReadError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from None
     if not rows:
         raise ReadError(f"{path.name}: the PDF has no text layer (a scanned image?); run OCR first or import the .docx/.html version")
+    indent = _uses_indent(rows)
     lines: list[str] = []
     joining = False
-    for text, full in rows:
-        if joining and lines and not OPENS_ITEM.match(text):
+    for text, full, indented in rows:
+        if joining and lines and not OPENS_ITEM.match(text) and not (indent and indented):
             lines[-1] += text
         else:
             lines.append(text)
-        # a line that runs to the right margin and does not end a sentence wraps onto the next
-        joining = full and not lines[-1].endswith(tuple(ENDS_LINE))
+        # a line that runs to the right margin wraps onto the next, unless it ends a sentence; where paragraphs
+        # are indented, a full line wraps even after a sentence end ("…建设。" / "(市卫生健康委)") and an
+        # indented line always starts a paragraph
+        joining = full and (indent or not lines[-1].endswith(tuple(ENDS_LINE)))
     return SourceText(_clean(lines), "pdf", dropped=dropped)
 
 

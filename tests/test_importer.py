@@ -277,3 +277,43 @@ def test_guide_example_is_the_importers_real_output():
 def test_verb_first_qualitative_target():
     got = draft_targets.parse("到2025年,逐步提高日间手术占择期手术的比例。", 2021)[0]
     assert [(t["year"], t["indicator"], t["value_text"]) for t in got] == [(2025, "日间手术占择期手术的比例", "逐步提高")]
+
+
+def test_grade_reached_is_a_qualitative_target_under_the_plans_horizon():
+    """'…等级基本达到B级以上' is a level, not a number; a year's work points give it their year."""
+    got = draft_targets.parse("學校食堂食品安全等級基本達到B級以上;", 2021, qualitative_horizon=2021)[0]
+    assert [(t["year"], t["indicator"], t["value_text"]) for t in got] == [(2021, "學校食堂食品安全等級", "基本達到B級以上")]
+
+
+def test_a_service_level_is_an_aim_but_the_literacy_level_is_an_indicator():
+    got = targets("到2030年,健康服务质量和水平明显提高,居民健康素养水平稳步提高。")
+    assert got == [(2030, "稳步提高", None, None, "target", False)]
+
+
+def test_size_qualifying_a_noun_is_a_threshold():
+    got = targets("到2025年,常住人口超过10万人的脱贫县至少建成1所二级医院。", start=2021)
+    assert [(y, v, u) for y, v, u, *_ in got] == [(2025, 1.0, "所")]
+
+
+def test_per_population_ratio_keeps_its_base_in_the_unit():
+    got = draft_targets.parse("到2025年,确保每3万常住人口配备1辆救护车(负压救护车占比不低于40%)。", 2021)[0]
+    assert [(t["indicator"], t["value"], t["unit"]) for t in got] == [
+        ("每3万常住人口配备救护车", 1.0, "辆/3万常住人口"), ("负压救护车占比", 40.0, "%")]
+    got = draft_targets.parse("到2025年,按3-10万居民人口规划设置1个社区卫生服务中心。", 2021)[0]
+    assert [(t["value"], t["unit"]) for t in got] == [(1.0, "个/3-10万居民")]
+
+
+def test_a_count_after_a_verb_names_the_thing_counted():
+    got = draft_targets.parse("提升建設6家規范化殘疾兒童康復機構,落實管理辦法。", 2021, single_horizon=2021)[0]
+    assert [(t["indicator"], t["value"], t["unit"]) for t in got] == [("規范化殘疾兒童康復機構", 6.0, "家")]
+    got = draft_targets.parse("新建綠道79公里以上。", 2021, single_horizon=2021)[0]
+    assert [(t["indicator"], t["value"]) for t in got] == [("新建綠道", 79.0)]
+
+
+@pytest.mark.parametrize("text,want", [("到2025年,建设两个以上示范性托育服务机构。", [("示范性托育服务机构", 2.0, "个", ">=")]),
+                                       ("到2025年,实现每个县(市)区至少一家公立的职业健康检查机构。", [("每个县(市)区", 1.0, "家", ">=")]),
+                                       ("到2025年,建设一个中心、一批基地。", [])])
+def test_counts_in_chinese_numerals_with_a_comparator(text, want):
+    got = draft_targets.parse(text, 2021)[0]
+    assert [(t["indicator"], t["value"], t["unit"], t["comparator"]) for t in got] == want
+    assert all(t["quote"] == text for t in got)

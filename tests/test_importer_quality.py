@@ -15,12 +15,17 @@ import bench_importer  # noqa: E402
 
 # plan: (heading F1, body text placed, bodies P, bodies R, targets P, targets R)
 FLOORS = {
-    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.92, 0.90),
-    "lianyungang-2017": (0.99, 0.99, 0.99, 0.99, 0.89, 0.94),
-    "lishui-2021": (0.98, 0.99, 0.99, 0.98, 0.85, 0.80),
-    "ordos-2020": (0.99, 0.99, 0.99, 0.99, 0.98, 0.97),
-    "quzhou-2020": (0.99, 0.99, 0.99, 0.99, 0.95, 0.95),
+    "jiamusi-2024": (0.99, 0.99, 0.99, 0.99, 0.96, 0.94),
+    "lianyungang-2017": (0.99, 0.99, 0.99, 0.99, 0.93, 0.94),
+    "lishui-2021": (0.98, 0.99, 0.99, 0.98, 0.90, 0.90),  # 10 curated targets: one more miss is 80%
+    "ordos-2020": (0.99, 0.99, 0.99, 0.99, 0.99, 0.98),
+    "quzhou-2020": (0.99, 0.99, 0.99, 0.99, 0.99, 0.99),
 }
+GOALS = (0.98, None, 0.95, 0.95, 0.90, 0.90)  # issue 9; no floor may sit below its goal
+
+
+def test_floors_meet_the_goals():
+    assert all(f >= g for floors in FLOORS.values() for f, g in zip(floors, GOALS) if g is not None)
 
 
 @pytest.mark.parametrize("plan_id", sorted(FLOORS))

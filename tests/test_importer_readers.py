@@ -66,6 +66,28 @@ def test_html_page_in_gbk(tmp_path):
     assert PIECE[1] in read(path).text
 
 
+def test_html_table_merged_cells_keep_the_grid(tmp_path):
+    """A 领域 cell spanning two rows (rowspan) and a header spanning two columns (colspan) are written once,
+    with "" in the grid cells they cover, so every row keeps its columns (as the .docx reader does)."""
+    table = ("<table><tr><th>领域</th><th>序号</th><th>主要指标</th><th>单位</th><th colspan=2>目标值</th><th>性质</th></tr>"
+             "<tr><td></td><td></td><td></td><td></td><td>2020年</td><td>2025年</td><td></td></tr>"
+             "<tr><td rowspan='2'>健康水平</td><td>1</td><td>人均预期寿命</td><td>岁</td><td>77.6</td><td>80.00</td><td>预期性</td></tr>"
+             "<tr><td>2</td><td>婴儿死亡率</td><td>‰</td><td>3.69</td><td>3.60</td><td>预期性</td></tr></table>")
+    paras = "".join(f"<p>{line}</p>" for line in PIECE[:6])
+    path = tmp_path / "city-2021.html"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body><div>{paras}<p>“十四五”主要发展指标</p>{table}'
+                    f"<p>{PIECE[6]}</p></div></body></html>", encoding="utf-8")
+    lines = read(path).lines
+    assert "领域\t序号\t主要指标\t单位\t目标值\t\t性质" in lines
+    assert "\t2\t婴儿死亡率\t‰\t3.69\t3.60\t预期性" in lines
+    plan = importer.draft(read(path), "city-2021", DATA, "sources/city-2021.txt").plan
+    prov = next(p for s in importer.walk(plan["sections"]) for p in s["provisions"] if p.get("table"))
+    assert all(len(row) == 7 for row in prov["table"])
+    got = {(t["indicator"], t["year"], t["kind"], t["value"]) for t in prov["targets"]}
+    assert got == {("人均预期寿命", 2020, "baseline", 77.6), ("人均预期寿命", 2025, "target", 80.0),
+                   ("婴儿死亡率", 2020, "baseline", 3.69), ("婴儿死亡率", 2025, "target", 3.6)}
+
+
 def test_docx_paragraphs_and_table_rows(tmp_path):
     import docx
     doc = docx.Document()
@@ -94,7 +116,9 @@ def test_docx_paragraphs_and_table_rows(tmp_path):
     assert ("婴儿死亡率", 2025, "target", 3.6, "‰") in got and ("人均预期寿命", 2020, "baseline", 77.6, "岁") in got
 
 
-def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encrypt=None):
+def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encrypt=None, indent=False):
+    """Paragraphs wrapped every ``per_line`` characters; with ``indent``, each paragraph's first line is
+    indented by two characters (and holds two fewer), as in an official document."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -103,13 +127,18 @@ def _pdf(path: Path, paragraphs: list[str], per_line=30, lines_per_page=12, encr
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     y, n, page = 800, 0, 1
     for para in paragraphs:
-        for k in range(0, len(para), per_line):
+        if para == "\f":  # a page break
+            n = lines_per_page
+            continue
+        first = per_line - 2 if indent else per_line
+        pieces = [para[:first]] + [para[k:k + per_line] for k in range(first, len(para), per_line)]
+        for k, piece in enumerate(pieces):
             if n == lines_per_page:
                 c.drawString(290, 40, str(page))  # page number
                 c.showPage()
                 y, n, page = 800, 0, page + 1
             c.setFont("STSong-Light", 12)
-            c.drawString(60, y, para[k:k + per_line])
+            c.drawString(84 if indent and k == 0 else 60, y, piece)
             y -= 18
             n += 1
     c.save()
@@ -120,6 +149,27 @@ def test_pdf_lines_rejoined_across_wraps_and_page_breaks(tmp_path):
     _pdf(path, PIECE)
     src = read(path)
     assert src.lines[:len(PIECE)] == PIECE and src.dropped >= 1
+
+
+def test_pdf_indented_paragraphs_rejoined_after_a_sentence_end(tmp_path):
+    """A line that fills the measure and ends with 。 still wraps when paragraphs are indented: the
+    responsibility "(市卫生健康委)" on the next line belongs to the same paragraph."""
+    wrapped = "加强健康教育" * 4 + "再推进。" + "(市卫生健康委)实施健康知识普及行动。"  # 28 characters fill the first line
+    paras = PIECE[:8] + [wrapped] + PIECE[8:]
+    path = tmp_path / "ordos-2020.pdf"
+    _pdf(path, paras, indent=True)
+    assert read(path).lines[:len(paras)] == paras
+
+
+def test_pdf_list_on_its_own_page_keeps_its_lines(tmp_path):
+    """The right margin is the document's: on a page holding only a list of names, the longer names do not
+    'reach the margin' and swallow the next line."""
+    members = ["王桂珍 市直属机关工作委员会副书记", "武再厚 市发展和改革委员会副主任", "康富 市教育体育局副局长",
+               "石宇军 市人力资源和社会保障局副局长", "丁玉厚 市自然资源局副局长", "刘书文 团市委副书记"]
+    paras = PIECE[:12]
+    path = tmp_path / "ordos-2020.pdf"
+    _pdf(path, paras + ["\f", "附件3"] + members, lines_per_page=40)
+    assert [line for line in read(path).lines if line][-len(members):] == members
 
 
 def test_pdf_without_text_layer_and_encrypted(tmp_path):
