@@ -106,7 +106,10 @@ def linker(here: str):
 def href(here: str, kind: str, ident: str | None = None, anchor: str | None = None) -> str:
     """An address from the built page of source path ``here`` to another page, for raw HTML (which MkDocs
     neither checks nor rewrites; the site's link test does): href('plans/a.md', 'topic', 't') == '../../topics/t/'."""
-    return _relative(_address(here), url(kind, ident)) + (f"#{anchor}" if anchor else "")
+    rel = _relative(_address(here), url(kind, ident))
+    if anchor:
+        return f"#{anchor}" if rel == "./" else f"{rel}#{anchor}"  # on the same page: the anchor alone
+    return rel
 
 
 @lru_cache(maxsize=4096)
