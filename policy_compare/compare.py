@@ -361,9 +361,11 @@ def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[Rela
     return out
 
 
-def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None) -> Corpus:
+def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None,
+                 before_links=None) -> Corpus:
     """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
-    times a step (the pipeline's timings report cross-linking apart)."""
+    times a step (the pipeline's timings report cross-linking apart); ``before_links(corpus)``, if given, is
+    called when everything but the cross-links is computed (the pipeline starts work beside them)."""
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
     topic_of = {ind.id: ind.topic for ind in catalogues.indicators.indicators}
@@ -395,6 +397,8 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     corpus.responsibility = responsibility(corpus)
     corpus.responsibility_totals = responsibility_totals(corpus)
     corpus.glossary = catalogues.glossary
+    if before_links:
+        before_links(corpus)
     with (stage or _untimed)("links"):
         corpus.related = related_items(corpus, catalogues)  # last: its word list uses the names above
     return corpus

@@ -143,8 +143,6 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
     timings.clear()
     with stage("load+validate"):
         plans, warnings, catalogue = _checked(data_dir, strict)
-    with stage("compute"):
-        corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # under the output folder's lock (sitebuild.build_dir): the kept working folder is this output's too
@@ -152,8 +150,19 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         work = workspace(data_dir, out_dir)
         work.mkdir(parents=True, exist_ok=True)
         site = tmp / "site"
-        with stage("search"):
-            synonyms = search.prepare(corpus, data_dir, work)  # checks data/synonyms.yaml, loads jieba's user dictionary
+        ahead = {}
+
+        def before_links(corpus) -> None:  # the provisions' search terms are segmented beside the cross-links
+            with stage("search"):  # checks data/synonyms.yaml, loads jieba's user dictionary
+                ahead["synonyms"] = search.prepare(corpus, data_dir, work)
+                ahead["terms"] = search.terms_ahead(corpus, work, work / "jieba_user_dict.txt")
+
+        with stage("compute"):
+            corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage, before_links=before_links)
+        with stage("search"):  # loaded here, so the language processes forked next share them
+            ahead["terms"].wait()
+            search.load_terms(ahead["terms"].path)
+        synonyms = ahead["synonyms"]
         with stage("languages"):
             each_language(corpus, work, tmp, synonyms)
         for lang in LANGS[1:]:  # each language was built in its own folder: the others go below the root one

@@ -127,10 +127,24 @@ def load_user_dict(path: Path) -> None:
     _jieba().load_userdict(str(path))
 
 
-@lru_cache(maxsize=None)
+_TERMS: dict[str, frozenset[str]] = {}  # terms_of's cache (filled ahead of the build by terms_ahead)
+
+
 def terms_of(text: str) -> frozenset[str]:
     """Index terms of a text: jieba's words of the folded text and the words inside compounds (search mode:
-    家庭医生 gives 家庭, 医生 and 家庭医生), and runs of Latin letters and digits."""
+    家庭医生 gives 家庭, 医生 and 家庭医生), and runs of Latin letters and digits. Texts are only cut at
+    their runs of Han characters, letters and digits, so the terms of texts joined by a space are the union
+    of theirs (:func:`build_index` looks up each part on its own)."""
+    found = _TERMS.get(text)
+    if found is None:
+        found = _TERMS[text] = _terms(text)
+    return found
+
+
+terms_of.cache_clear = _TERMS.clear  # as functools' caches (bench/bench_search.py)
+
+
+def _terms(text: str) -> frozenset[str]:
     jieba = _jieba()
     out: set[str] = set()
     for m in TOKEN.finditer(fold(text)):
@@ -342,8 +356,8 @@ def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, d
         for d in g.docs:
             body = " ".join([d.text, *d.rows, d.index_text])
             title = d.title + " " + d.index_title
-            tterms = terms_of(title)
-            allterms = terms_of(body) | tterms
+            tterms = terms_of(d.title) | terms_of(d.index_title)  # = terms_of(title), parts cached apart
+            allterms = terms_of(d.text).union(*map(terms_of, d.rows), terms_of(d.index_text), tterms)
             folded = fold(body + " " + title)
             syn = {synonym_key(i) for i, m in enumerate(matchers) if m.search(folded)}
             for t in allterms | syn:
@@ -409,6 +423,69 @@ def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:
     synonyms = load_synonyms(data_dir, corpus.sources)
     load_user_dict(write_user_dict(corpus, workdir / "jieba_user_dict.txt", synonyms))
     return synonyms
+
+
+def shared_texts(corpus: Corpus) -> list[str]:
+    """The texts of the provision documents that every language indexes alike (verbatim text, table rows,
+    heading path): what :func:`terms_ahead` segments once for all languages."""
+    out = []
+    for ref in corpus.provisions:
+        doc = provision_doc(ref, LANGS[0])
+        out += [doc.text, *doc.rows, doc.index_text]
+        if ref.path:
+            out.append(doc.title)
+    return out
+
+
+@dataclass
+class TermsAhead:
+    path: Path       # the segmented texts: {text: terms}, kept between builds
+    wait: object     # () -> None: returns when the file is written
+
+
+def terms_ahead(corpus: Corpus, workdir: Path, user_dict: Path) -> TermsAhead:
+    """Segment the provisions' texts (:func:`shared_texts`) in a forked process while the build goes on
+    (the cross-links take the other core); the language builds load the result (:func:`load_terms`), so
+    they only look terms up, and segment nothing twice. The file is kept in ``workdir`` between builds,
+    keyed by the jieba user dictionary and this code: a rebuild segments only texts it has not seen. On
+    one core it is done in turn."""
+    import multiprocessing
+    import os
+    import pickle
+
+    key = hashlib.sha256(user_dict.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+    path = workdir / f"terms-{key}.pickle"
+    texts = sorted(set(shared_texts(corpus)))
+
+    def compute() -> None:
+        try:
+            known = pickle.loads(path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            known = {}
+        kept = {t: known[t] if t in known else _terms(t) for t in texts}
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+        for old in workdir.glob("terms-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+
+    if (os.cpu_count() or 1) < 2 or os.environ.get("PC_SEQUENTIAL") == "1":
+        compute()
+        return TermsAhead(path, lambda: None)
+    proc = multiprocessing.get_context("fork").Process(target=compute)
+    proc.start()
+    return TermsAhead(path, proc.join)
+
+
+def load_terms(path: Path) -> None:
+    """Add the texts segmented ahead to terms_of's cache (none if the file is missing: terms_of segments
+    on demand)."""
+    import pickle
+    try:
+        _TERMS.update(pickle.loads(path.read_bytes()))
+    except (OSError, pickle.PickleError, EOFError, ValueError):
+        pass
 
 
 def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]],
