@@ -5,8 +5,9 @@
 
 For each N: makes the corpus (bench/corpus.py, seed 1; N = 5 is the real data), then
 1. a full build from cold (no per-plan cache, no kept docs folder), in its own process: wall time, peak
-   memory (the largest resident set of the build process and its children, from getrusage), and the
-   seconds of each stage as the pipeline records them;
+   memory (the largest sum of resident memory over the build's process tree, sampled: it forks a process
+   per language), and the seconds of each stage as the pipeline records them (stages run in the language
+   processes are summed over them; "languages" is their wall time);
 2. a rebuild with nothing changed, and a rebuild after one plan's text was edited (its summary line);
 3. pages, site size, search index size (raw and gzip, Chinese root), offline zip size;
 4. the first-visit transfer of the home page and of the largest topic page, in headless Chromium
@@ -45,18 +46,50 @@ json.dump({{"timings": pipeline.timings, "written": {{k: len(v) for k, v in pipe
 """
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now (MB; pages shared after a fork are counted
+    in each process, so this is an upper bound of what the tree holds)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def run(cmd: list[str], env=None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process (its own children included via wait4)."""
+    """Wall seconds and peak memory (MB) of one child process: the larger of its own peak RSS (wait4, which
+    also covers its largest descendant) and the largest sum over its process tree, sampled every 0.2 s (the
+    build forks one process per language)."""
+    import threading
+
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        peak_tree = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                peak_tree[0] = max(peak_tree[0], tree_rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        sampler.join()
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{err.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, max(usage.ru_maxrss / 1024, peak_tree[0])
 
 
 def build(data: Path, out: Path, report: Path) -> tuple[float, float, dict]:
