@@ -344,10 +344,60 @@ def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
     return ResponsibilityTotals(groups, leads)
 
 
-def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[RelatedItem]]:
+def related_items(corpus: Corpus, catalogues: Catalogues, cache_dir: Path | None = None) -> dict[str, list[RelatedItem]]:
+    """The cross-links of every provision (:func:`links.compute_links`), as readers see them. With
+    ``cache_dir``, the last result is kept there under a key of everything linking reads (each provision's
+    ID, plan, script, text, responsibility quote, topics and whether it is a table; the user words, pins,
+    suppressions and the code): a build whose provisions did not change in any of these (an edit to a
+    plan's header, targets or summary) reuses it."""
+    import pickle
+
     from .links import compute_links
     from .search import user_words
-    raw = compute_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=tuple(user_words(corpus)))
+    words = tuple(user_words(corpus))
+    path = None
+    if cache_dir is not None:
+        path = cache_dir / f"links-{links_key(corpus, catalogues, words)}.pickle"
+        try:
+            return related_from_wire(corpus, pickle.loads(path.read_bytes()))
+        except (OSError, pickle.PickleError, EOFError, KeyError, ValueError, TypeError):
+            pass
+    related = _related(corpus, compute_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words))
+    if path is not None:
+        for old in cache_dir.glob("links-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(related_wire(related), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    return related
+
+
+def links_key(corpus: Corpus, catalogues: Catalogues, words: tuple[str, ...]) -> str:
+    import hashlib
+    import json
+
+    from . import links
+    rows = [[r.id, r.plan.id, r.plan.script, r.provision.text, r.provision.responsibility_quote or "",
+             list(r.provision.topics), bool(r.provision.table)] for r in corpus.provisions]
+    text = json.dumps([rows, list(words), [list(p) for p in catalogues.pins], [list(p) for p in catalogues.suppress]],
+                      ensure_ascii=False)
+    from importlib.metadata import version
+    code = Path(links.__file__).read_bytes() + Path(__file__).read_bytes() + \
+        " ".join(version(d) for d in ("jieba", "scikit-learn", "opencc-python-reimplemented")).encode()
+    return hashlib.sha256(text.encode("utf-8") + code).hexdigest()[:16]
+
+
+def related_wire(related: dict[str, list[RelatedItem]]) -> dict[str, list[tuple]]:
+    """The cross-links as plain tuples (provision IDs instead of references), to keep between builds."""
+    return {src: [(i.ref.id, i.score, i.topics, i.terms, i.pinned, i.excerpt, i.strength) for i in items]
+            for src, items in related.items()}
+
+
+def related_from_wire(corpus: Corpus, wire: dict[str, list[tuple]]) -> dict[str, list[RelatedItem]]:
+    return {src: [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in items] for src, items in wire.items()}
+
+
+def _related(corpus: Corpus, raw) -> dict[str, list[RelatedItem]]:
     out = {}
     for source_id, found in raw.items():
         items = []
@@ -362,10 +412,11 @@ def related_items(corpus: Corpus, catalogues: Catalogues) -> dict[str, list[Rela
 
 
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None,
-                 before_links=None) -> Corpus:
+                 before_links=None, links_cache: Path | None = None) -> Corpus:
     """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
     times a step (the pipeline's timings report cross-linking apart); ``before_links(corpus)``, if given, is
-    called when everything but the cross-links is computed (the pipeline starts work beside them)."""
+    called when everything but the cross-links is computed (the pipeline starts work beside them);
+    ``links_cache``: see :func:`related_items`."""
     catalogues = catalogues or Catalogues(TopicCatalogue(topics=[]), IndicatorCatalogue(indicators=[]))
     wordings = indicator_index(catalogues.indicators)
     topic_of = {ind.id: ind.topic for ind in catalogues.indicators.indicators}
@@ -400,5 +451,5 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     if before_links:
         before_links(corpus)
     with (stage or _untimed)("links"):
-        corpus.related = related_items(corpus, catalogues)  # last: its word list uses the names above
+        corpus.related = related_items(corpus, catalogues, links_cache)  # last: its word list uses the names above
     return corpus

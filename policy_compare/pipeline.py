@@ -158,7 +158,8 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
                 ahead["terms"] = search.terms_ahead(corpus, work, work / "jieba_user_dict.txt")
 
         with stage("compute"):
-            corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage, before_links=before_links)
+            corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage, before_links=before_links,
+                                          links_cache=work)
         with stage("search"):  # loaded here, so the language processes forked next share them
             ahead["terms"].wait()
             search.load_terms(ahead["terms"].path)

@@ -51,3 +51,37 @@ def test_one_plan_edit_rewrites_only_the_pages_that_show_it(tmp_path):
         assert others and not others & second[code]  # no other plan's page or source page
         for p in files[code] - second[code]:
             assert p.stat().st_mtime_ns == mtimes[p], p  # untouched files keep their time stamps
+
+
+def test_cross_links_are_reused_only_while_what_they_read_is_unchanged(tmp_path):
+    """The kept cross-links (compare.related_items with a cache folder) equal a fresh computation, and a
+    change to a provision's text computes them again."""
+    from policy_compare import compare
+    from policy_compare.pipeline import validate_all
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    keep = tmp_path / "keep"
+    keep.mkdir()
+
+    def corpus(cache_dir):
+        plans, _, catalogues = validate_all(data)
+        return compare.build_corpus(plans, data, catalogues, links_cache=cache_dir)
+
+    def links(c):
+        return compare.related_wire(c.related)
+
+    fresh = links(corpus(None))
+    assert any(fresh.values())
+    assert links(corpus(keep)) == fresh and len(list(keep.glob("links-*.pickle"))) == 1
+    kept = next(keep.glob("links-*.pickle"))
+    assert links(corpus(keep)) == fresh  # read back from the kept file
+    plan = data / "plans" / "ordos-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("summary_en: ", "summary_en: (edited) ", 1), encoding="utf-8")
+    assert links(corpus(keep)) == fresh and kept.exists()  # a header edit: the same links, the same key
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("text: ") and len(ln) > 60)
+    plan.write_text(text.replace(line, line.replace("text: ", "text: 全面", 1), 1), encoding="utf-8")
+    edited = links(corpus(keep))
+    assert not kept.exists() and len(list(keep.glob("links-*.pickle"))) == 1  # a new key, computed again
+    assert edited == links(corpus(None))
