@@ -5,8 +5,8 @@
 
 For each N: makes the corpus (bench/corpus.py, seed 1; N = 5 is the real data), then
 1. a full build from cold (no per-plan cache, no kept docs folder), in its own process: wall time, peak
-   memory (the largest sum of resident memory over the build's process tree, sampled: it forks a process
-   per language), and the seconds of each stage as the pipeline records them (stages run in the language
+   memory (the largest memory of the build's process tree, sampled, shared pages counted once: it forks
+   a process per language), and the seconds of each stage as the pipeline records them (stages run in the language
    processes are summed over them; "languages" is their wall time);
 2. a rebuild with nothing changed, and a rebuild after one plan's text was edited (its summary line);
 3. pages, site size, search index size (raw and gzip, Chinese root), offline zip size;
@@ -47,15 +47,21 @@ json.dump({{"timings": pipeline.timings, "written": {{k: len(v) for k, v in pipe
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now (MB; pages shared after a fork are counted
-    in each process, so this is an upper bound of what the tree holds)."""
+    """Memory of a process and all its descendants now (MB): the sum of their proportional set sizes (Pss:
+    a page shared after a fork counts once over the processes sharing it; RSS where Pss is not available)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            try:
+                lines = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+                key = "Pss:"
+            except OSError:
+                lines, key = Path(f"/proc/{p}/status").read_text().splitlines(), "VmRSS:"
+            for line in lines:
+                if line.startswith(key):
                     total += int(line.split()[1])
+                    break
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
@@ -65,8 +71,8 @@ def tree_rss_mb(pid: int) -> float:
 
 def run(cmd: list[str], env=None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one child process: the larger of its own peak RSS (wait4, which
-    also covers its largest descendant) and the largest sum over its process tree, sampled every 0.2 s (the
-    build forks one process per language)."""
+    also covers its largest descendant) and the largest memory of its process tree (:func:`tree_rss_mb`),
+    sampled every 0.2 s (the build forks one process per language)."""
     import threading
 
     with tempfile.TemporaryFile() as err:

@@ -36,6 +36,19 @@ class PlanCache:
     def _key(self, path: Path) -> str:
         return hashlib.sha256(path.read_bytes() + code_version().encode() + (str(path.resolve()) + "\0" + str(Path.cwd())).encode()).hexdigest()
 
+    def lookup(self, path: Path, data_dir: Path):
+        """The cached result for this plan file, or None (then :meth:`__call__` computes it)."""
+        try:
+            entry = self.folder / f"{self._key(path)}.pickle"
+            with entry.open("rb") as f:
+                source_name, source_hash, result = pickle.load(f)
+            if hashlib.sha256((data_dir / source_name).read_bytes()).hexdigest() == source_hash:
+                self.hits += 1
+                return result
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            pass
+        return None
+
     def __call__(self, path: Path, data_dir: Path):
         from .validate import check_plan
 
@@ -44,14 +57,9 @@ class PlanCache:
         except OSError:
             return check_plan(path, data_dir)
         entry = self.folder / f"{key}.pickle"
-        try:
-            with entry.open("rb") as f:
-                source_name, source_hash, result = pickle.load(f)
-            if hashlib.sha256((data_dir / source_name).read_bytes()).hexdigest() == source_hash:
-                self.hits += 1
-                return result
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-            pass
+        found = self.lookup(path, data_dir)
+        if found is not None:
+            return found
         self.misses += 1
         result = check_plan(path, data_dir)
         lp = result[0]

@@ -521,6 +521,46 @@ def check_plan(path: Path, data_dir: Path) -> tuple[LoadedPlan | None, list[Prob
     return lp, problems
 
 
+PARALLEL_FROM = 8  # plans to parse before it is worth a second process
+
+
+def _each_plan(files: list[Path], data_dir: Path, plan_stage):
+    """``plan_stage(path, data_dir)`` for every file, in order. Results a cache already holds
+    (``plan_stage.lookup``) are read here; the others are parsed and checked by two forked processes when
+    there are enough of them and a second core (plans are independent; PC_SEQUENTIAL=1 turns it off)."""
+    import os
+
+    lookup = getattr(plan_stage, "lookup", None)
+    results = {path: lookup(path, data_dir) for path in files} if lookup else dict.fromkeys(files)
+    todo = [path for path, r in results.items() if r is None]
+    workers = min(2, os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_FROM and workers > 1 and os.environ.get("PC_SEQUENTIAL") != "1":
+        import multiprocessing
+
+        global _STAGE
+        _STAGE = (plan_stage, data_dir)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                done = pool.map(_one_plan, todo, chunksize=max(1, len(todo) // (workers * 8)))
+        finally:
+            _STAGE = None
+        if hasattr(plan_stage, "misses"):
+            plan_stage.misses += len(todo)
+        results.update(zip(todo, done))
+    else:
+        for path in todo:
+            results[path] = plan_stage(path, data_dir)
+    return [results[path] for path in files]
+
+
+_STAGE = None  # (plan_stage, data_dir) of the running _each_plan, for its forked workers
+
+
+def _one_plan(path: Path):
+    plan_stage, data_dir = _STAGE
+    return plan_stage(path, data_dir)
+
+
 def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) -> tuple[list[LoadedPlan], list[Problem]]:
     """Check every plan under ``data_dir/plans`` (``plan_stage``: :func:`check_plan` or a cached version of
     it, :mod:`.cache`), then the cross-file rules, against catalogues the catalogue stage loaded
@@ -530,8 +570,7 @@ def validate_plans(data_dir: Path, catalogues: "Loaded", plan_stage=check_plan) 
     if not files:
         return [], [Problem(display_path(plan_dir), 1, "", "no_plans", "no plan files (*.yaml) found")]
     plans, problems = [], not_plans(plan_dir)
-    for path in files:
-        lp, found = plan_stage(path, data_dir)
+    for lp, found in _each_plan(files, data_dir, plan_stage):
         problems += found
         if lp is not None:
             plans.append(lp)
