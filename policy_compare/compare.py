@@ -122,6 +122,10 @@ class Corpus:
 
     by_plan: dict[str, list[ProvisionRef]] = field(default_factory=dict)  # plan id -> its provisions, in order
     responsibility_totals: "ResponsibilityTotals | None" = None
+    # what a page of one plan is made from, for render's page cache: plan id -> hash of its file and source
+    # text; and a hash of everything else such a page reads (code, templates, the catalogues in data/)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    render_key: str = ""
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return self.by_plan.get(plan_id, [])
@@ -411,6 +415,31 @@ def _related(corpus: Corpus, raw) -> dict[str, list[RelatedItem]]:
     return out
 
 
+def _fingerprint(lp: LoadedPlan) -> str:
+    import hashlib
+    try:
+        data = lp.doc.path.read_bytes()
+    except OSError:  # not from a file (tests): no page of it is reused
+        return ""
+    return hashlib.sha256(data + b"\0" + lp.source_text.encode("utf-8")).hexdigest()[:20]
+
+
+def render_key(data_dir: Path) -> str:
+    """A hash of what every page reads besides its own plan: the code, the templates, the catalogues and
+    other shared files at the top of ``data/``, and the site address settings."""
+    import hashlib
+    import os
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    files = sorted(here.glob("*.py")) + sorted((here.parent / "templates").rglob("*")) + \
+        sorted(p for p in Path(data_dir).glob("*") if p.is_file())
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(f"{os.environ.get('SITE_URL', '')}\0{os.environ.get('REPO_URL', '')}".encode())
+    return h.hexdigest()[:20]
+
+
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None,
                  before_links=None, links_cache: Path | None = None) -> Corpus:
     """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
@@ -422,6 +451,8 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     topic_of = {ind.id: ind.topic for ind in catalogues.indicators.indicators}
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
+    corpus.fingerprints = {lp.plan.id: _fingerprint(lp) for lp in ordered}
+    corpus.render_key = render_key(data_dir)
     for lp in ordered:
         refs: list[ProvisionRef] = []
         _walk(lp.plan, lp.plan.sections, (), (), refs)

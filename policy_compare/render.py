@@ -10,6 +10,8 @@ Steps:
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .chart import line_chart, period_label, timeline
-from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
+from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView, related_wire
 from . import routes
 from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
@@ -415,6 +417,32 @@ class PageRenderer:
         # from a page of this language to the zip at the site root
         self.zip_prefix = "../" if lang.prefix else ""
         self._grouped: tuple | None = None
+        # the page cache of plan and source pages: the key each was last rendered from (kept beside the
+        # docs folder); a page whose key is unchanged and whose file is there is not rendered again
+        self.keys_file = docs.parent / f".{docs.name}.render-keys.json"
+        try:
+            self.old_keys = json.loads(self.keys_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.old_keys = {}
+        self.keys: dict[str, str] = {}
+        self.reused: list[str] = []
+
+    def reuse(self, rel: str, *parts: str) -> bool:
+        """True when the page at ``rel`` was last rendered from the same parts and is still in the docs
+        folder (then it is kept as it is); otherwise the key is noted for the page about to be rendered."""
+        if not all(parts) or not self.corpus.render_key:
+            return False
+        key = hashlib.sha256("\0".join((self.corpus.render_key, self.lang.code, rel) + parts).encode()).hexdigest()[:20]
+        self.keys[rel] = key
+        path = self.out.docs / rel
+        if self.old_keys.get(rel) == key and path.is_file():
+            self.out.files.append(path)
+            self.reused.append(rel)
+            return True
+        return False
+
+    def save_keys(self) -> None:
+        self.keys_file.write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
 
     def page(self, rel: str, tpl: str, data: str, **context) -> None:
         """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
@@ -445,6 +473,12 @@ class PageRenderer:
     def plan(self, plan: Plan) -> None:
         c, rel = self.corpus, routes.source("plan", plan.id)
         related = {r.id: c.related[r.id] for r in c.provisions_of(plan.id) if c.related.get(r.id)}
+        # the links, and the plans they lead to (their city names and headings are shown)
+        linked = sorted({item.ref.plan.id for items in related.values() for item in items})
+        links = hashlib.sha256(repr((sorted(related_wire(related).items()),
+                                     [c.fingerprints.get(pid, "") for pid in linked])).encode()).hexdigest()
+        if self.reuse(rel, c.fingerprints.get(plan.id, ""), links):
+            return
         self.page(rel, "plan.md.j2", f"data/plans/{plan.id}.yaml",
                   page=PlanPage(plan, c.stats[plan.id], routes.link(rel, "source", plan.id),
                                 routes.link(rel, "source_text", plan.id), related))
@@ -452,10 +486,12 @@ class PageRenderer:
     def source(self, plan: Plan) -> None:
         rel = routes.source("source", plan.id)
         text = self.corpus.sources[plan.id]
+        self.out.write_raw(routes.source("source_text", plan.id), text)
+        if self.reuse(rel, self.corpus.fingerprints.get(plan.id, "")):
+            return
         src = SourcePage(plan, source_lines(plan, text), routes.link(rel, "plan", plan.id),
                          routes.link(rel, "source_text", plan.id))
         self.page(rel, "source.md.j2", f"data/{plan.source.file}", page=src)
-        self.out.write_raw(routes.source("source_text", plan.id), text)
 
     def topic(self, view: TopicView) -> None:
         self.page(routes.source("topic", view.topic.id), "topic.md.j2", "data/topics.yaml, data/plans/*.yaml",
@@ -594,4 +630,11 @@ class PageRenderer:
 def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, writer: Writer | None = None) -> list[dict]:
     """Render every page into ``docs`` in one interface language (through ``writer``, which records what
     was written); return the MkDocs nav."""
-    return PageRenderer(corpus, docs, lang, writer).all()
+    renderer = PageRenderer(corpus, docs, lang, writer)
+    nav = renderer.all()
+    renderer.save_keys()
+    reused[lang.code] = renderer.reused
+    return nav
+
+
+reused: dict[str, list[str]] = {}  # language code -> pages the last write_pages kept from the page cache

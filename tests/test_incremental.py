@@ -85,3 +85,33 @@ def test_cross_links_are_reused_only_while_what_they_read_is_unchanged(tmp_path)
     edited = links(corpus(keep))
     assert not kept.exists() and len(list(keep.glob("links-*.pickle"))) == 1  # a new key, computed again
     assert edited == links(corpus(None))
+
+
+def test_page_cache_keeps_pages_of_unchanged_plans_and_matches_a_fresh_render(tmp_path):
+    """Plan and source pages whose plan, links and linked plans did not change are kept, not rendered
+    again (render.PageRenderer.reuse); the folder is then byte for byte what a fresh render gives."""
+    from policy_compare import render
+    from policy_compare.cache import PlanCache
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    docs = tmp_path / "docs"
+    _render(data, docs, PlanCache(tmp_path / "cache"))
+    assert render.reused["zh"] == []  # nothing to reuse in a new folder
+    _render(data, docs, PlanCache(tmp_path / "cache"))
+    assert len(render.reused["zh"]) == 10 and len(render.reused["en"]) == 10  # 5 plan pages, 5 source pages
+
+    plan = data / "plans" / "ordos-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("title: "))
+    plan.write_text(text.replace(line, line + "（修订）", 1), encoding="utf-8")
+    _render(data, docs, PlanCache(tmp_path / "cache"))
+    for code in ("zh", "en"):
+        assert "plans/ordos-2020.md" not in render.reused[code] and "sources/ordos-2020.md" not in render.reused[code]
+        assert {f"sources/{p}.md" for p in ("jiamusi-2024", "lishui-2021", "quzhou-2020")} <= set(render.reused[code])
+    fresh = tmp_path / "fresh"
+    _render(data, fresh, PlanCache(tmp_path / "cache"))
+    kept = {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    new = {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert kept == new
+    assert "（修订）" in (docs / "zh" / "plans" / "ordos-2020.md").read_text(encoding="utf-8")
