@@ -39,7 +39,12 @@ class PlanCache:
     def lookup(self, path: Path, data_dir: Path):
         """The cached result for this plan file, or None (then :meth:`__call__` computes it)."""
         try:
-            entry = self.folder / f"{self._key(path)}.pickle"
+            return self._read(self.folder / f"{self._key(path)}.pickle", data_dir)
+        except OSError:
+            return None
+
+    def _read(self, entry: Path, data_dir: Path):
+        try:
             with entry.open("rb") as f:
                 source_name, source_hash, result = pickle.load(f)
             if hashlib.sha256((data_dir / source_name).read_bytes()).hexdigest() == source_hash:
@@ -53,11 +58,10 @@ class PlanCache:
         from .validate import check_plan
 
         try:
-            key = self._key(path)
+            entry = self.folder / f"{self._key(path)}.pickle"
         except OSError:
             return check_plan(path, data_dir)
-        entry = self.folder / f"{key}.pickle"
-        found = self.lookup(path, data_dir)
+        found = self._read(entry, data_dir)
         if found is not None:
             return found
         self.misses += 1
@@ -67,8 +71,31 @@ class PlanCache:
             source_name = lp.plan.source.file
             source_hash = hashlib.sha256(lp.source_text.encode("utf-8")).hexdigest()
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_suffix(".tmp")
-            with tmp.open("wb") as f:
-                pickle.dump((source_name, source_hash, result), f, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(entry)
+            write_atomic(entry, pickle.dumps((source_name, source_hash, result), protocol=pickle.HIGHEST_PROTOCOL))
         return result
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and one rename: a reader (or a killed build) never sees half a file."""
+    import os
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def read_kept(path: Path):
+    """What :func:`keep_only` kept at ``path``, or None when it is missing or unreadable."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+
+
+def keep_only(path: Path, value) -> None:
+    """Keep ``value`` at ``path`` (``<name>-<key>.pickle``) between builds, and drop the files an older key
+    left beside it: one result of a kind per workspace (the cross-links, the search terms)."""
+    name = path.name.split("-", 1)[0]
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    for old in path.parent.glob(f"{name}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)

@@ -122,10 +122,8 @@ class Corpus:
 
     by_plan: dict[str, list[ProvisionRef]] = field(default_factory=dict)  # plan id -> its provisions, in order
     responsibility_totals: "ResponsibilityTotals | None" = None
-    # what a page of one plan is made from, for render's page cache: plan id -> hash of its file and source
-    # text; and a hash of everything else such a page reads (code, templates, the catalogues in data/)
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    render_key: str = ""
+    fingerprints: dict[str, str] = field(default_factory=dict)  # plan id -> hash of its file and source text
+    data_dir: Path | None = None  # where the plans and catalogues were read from
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
         return self.by_plan.get(plan_id, [])
@@ -354,25 +352,19 @@ def related_items(corpus: Corpus, catalogues: Catalogues, cache_dir: Path | None
     ID, plan, script, text, responsibility quote, topics and whether it is a table; the user words, pins,
     suppressions and the code): a build whose provisions did not change in any of these (an edit to a
     plan's header, targets or summary) reuses it."""
-    import pickle
-
+    from .cache import keep_only, read_kept
     from .links import compute_links
     from .search import user_words
     words = tuple(user_words(corpus))
     path = None
     if cache_dir is not None:
         path = cache_dir / f"links-{links_key(corpus, catalogues, words)}.pickle"
-        try:
-            return related_from_wire(corpus, pickle.loads(path.read_bytes()))
-        except (OSError, pickle.PickleError, EOFError, KeyError, ValueError, TypeError):
-            pass
+        kept = read_kept(path)
+        if kept is not None:
+            return related_from_wire(corpus, kept)
     related = _related(corpus, compute_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words))
     if path is not None:
-        for old in cache_dir.glob("links-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(related_wire(related), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
+        keep_only(path, related_wire(related))
     return related
 
 
@@ -424,22 +416,6 @@ def _fingerprint(lp: LoadedPlan) -> str:
     return hashlib.sha256(data + b"\0" + lp.source_text.encode("utf-8")).hexdigest()[:20]
 
 
-def render_key(data_dir: Path) -> str:
-    """A hash of what every page reads besides its own plan: the code, the templates, the catalogues and
-    other shared files at the top of ``data/``, and the site address settings."""
-    import hashlib
-    import os
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    files = sorted(here.glob("*.py")) + sorted((here.parent / "templates").rglob("*")) + \
-        sorted(p for p in Path(data_dir).glob("*") if p.is_file())
-    for path in files:
-        if path.is_file():
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-    h.update(f"{os.environ.get('SITE_URL', '')}\0{os.environ.get('REPO_URL', '')}".encode())
-    return h.hexdigest()[:20]
-
-
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None,
                  before_links=None, links_cache: Path | None = None) -> Corpus:
     """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
@@ -452,7 +428,7 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
     corpus.fingerprints = {lp.plan.id: _fingerprint(lp) for lp in ordered}
-    corpus.render_key = render_key(data_dir)
+    corpus.data_dir = Path(data_dir)
     for lp in ordered:
         refs: list[ProvisionRef] = []
         _walk(lp.plan, lp.plan.sections, (), (), refs)

@@ -201,9 +201,10 @@ def each_language(corpus, work: Path, tmp: Path, synonyms) -> None:
     shares); one after the other otherwise. A child reports its stage times and written files back, or the
     problems that failed it (raised here as they would be in one process)."""
     import multiprocessing
-    import os
 
-    if len(LANGS) == 1 or (os.cpu_count() or 1) < 2 or os.environ.get("PC_SEQUENTIAL") == "1":
+    from .cores import spare_core
+
+    if len(LANGS) == 1 or not spare_core():
         for lang in LANGS:
             build_language(corpus, work, _site_folder(tmp, lang), lang, synonyms)
         return

@@ -141,7 +141,9 @@ def terms_of(text: str) -> frozenset[str]:
     return found
 
 
-terms_of.cache_clear = _TERMS.clear  # as functools' caches (bench/bench_search.py)
+def forget_terms() -> None:
+    """Empty terms_of's cache (bench/bench_search.py times segmenting from nothing)."""
+    _TERMS.clear()
 
 
 def _terms(text: str) -> frozenset[str]:
@@ -450,27 +452,19 @@ def terms_ahead(corpus: Corpus, workdir: Path, user_dict: Path) -> TermsAhead:
     keyed by the jieba user dictionary and this code: a rebuild segments only texts it has not seen. On
     one core it is done in turn."""
     import multiprocessing
-    import os
-    import pickle
+
+    from .cache import keep_only, read_kept
+    from .cores import spare_core
 
     key = hashlib.sha256(user_dict.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
     path = workdir / f"terms-{key}.pickle"
     texts = sorted(set(shared_texts(corpus)))
 
     def compute() -> None:
-        try:
-            known = pickle.loads(path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, ValueError):
-            known = {}
-        kept = {t: known[t] if t in known else _terms(t) for t in texts}
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-        for old in workdir.glob("terms-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        known = read_kept(path) or {}
+        keep_only(path, {t: known[t] if t in known else _terms(t) for t in texts})
 
-    if (os.cpu_count() or 1) < 2 or os.environ.get("PC_SEQUENTIAL") == "1":
+    if not spare_core():
         compute()
         return TermsAhead(path, lambda: None)
     proc = multiprocessing.get_context("fork").Process(target=compute)
@@ -481,11 +475,8 @@ def terms_ahead(corpus: Corpus, workdir: Path, user_dict: Path) -> TermsAhead:
 def load_terms(path: Path) -> None:
     """Add the texts segmented ahead to terms_of's cache (none if the file is missing: terms_of segments
     on demand)."""
-    import pickle
-    try:
-        _TERMS.update(pickle.loads(path.read_bytes()))
-    except (OSError, pickle.PickleError, EOFError, ValueError):
-        pass
+    from .cache import read_kept
+    _TERMS.update(read_kept(path) or {})
 
 
 def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]],

@@ -528,14 +528,15 @@ def _each_plan(files: list[Path], data_dir: Path, plan_stage):
     """``plan_stage(path, data_dir)`` for every file, in order. Results a cache already holds
     (``plan_stage.lookup``) are read here; the others are parsed and checked by two forked processes when
     there are enough of them and a second core (plans are independent; PC_SEQUENTIAL=1 turns it off)."""
-    import os
+    from .cores import spare_core
 
     lookup = getattr(plan_stage, "lookup", None)
     results = {path: lookup(path, data_dir) for path in files} if lookup else dict.fromkeys(files)
     todo = [path for path, r in results.items() if r is None]
-    workers = min(2, os.cpu_count() or 1)
-    if len(todo) >= PARALLEL_FROM and workers > 1 and os.environ.get("PC_SEQUENTIAL") != "1":
+    if len(todo) >= PARALLEL_FROM and spare_core():
         import multiprocessing
+
+        workers = 2
 
         global _STAGE
         _STAGE = (plan_stage, data_dir)
