@@ -10,6 +10,7 @@ folder (:func:`routes.directory_to_file`). The search files (:mod:`.search`) are
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -43,25 +44,138 @@ def rewrite_fragment(text: str) -> str:
     return f"pcFragment({m.group(1)}, {payload});\n"
 
 
-def files(site: Path, skip: tuple[str, ...] = ("downloads",)):
-    """(path below the site, bytes) of every file of the bundle, in a stable order."""
+def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[str, Path]]:
+    """(path below the site, file) of every file of the bundle, in a stable order."""
+    out = []
     for path in sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix()):
         rel = path.relative_to(site)
         if (rel.parts and rel.parts[0] in skip) or not path.is_file():
             continue
-        name = rel.as_posix()
-        if path.suffix == ".html":
-            yield name, rewrite_html(path.read_text(encoding="utf-8")).encode("utf-8")
-        elif path.suffix == ".js" and "topics" in rel.parts[:-1] and rel.parts[-2] != "topics":
-            yield name, rewrite_fragment(path.read_text(encoding="utf-8")).encode("utf-8")
-        else:
-            yield name, path.read_bytes()
+        out.append((rel.as_posix(), path))
+    return out
 
 
-def write_zip(site: Path, zip_path: Path, top: str = "policy-compare") -> Path:
-    """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk)."""
-    from .sitebuild import write_zip as zip_entries
-    return zip_entries(files(site), zip_path, top)
+def bundled(name: str, data: bytes) -> bytes:
+    """A site file as the bundle holds it: HTML and deferred city columns with file:// ready links."""
+    if name.endswith(".html"):
+        return rewrite_html(data.decode("utf-8")).encode("utf-8")
+    parts = name.split("/")
+    if name.endswith(".js") and "topics" in parts[:-1] and parts[-2] != "topics":
+        return rewrite_fragment(data.decode("utf-8")).encode("utf-8")
+    return data
+
+
+def files(site: Path, skip: tuple[str, ...] = ("downloads",)):
+    """(path below the site, bytes) of every file of the bundle, in a stable order."""
+    for name, path in _members(site, skip):
+        yield name, bundled(name, path.read_bytes())
+
+
+LEVEL = 6  # deflate level of the bundle's entries
+
+
+def _deflate(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
+    """(CRC, size, raw deflate stream) of each file as the bundle holds it: what zipfile writes for it."""
+    import zlib
+
+    out = []
+    for name, path in items:
+        data = bundled(name, path.read_bytes())
+        z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        out.append((zlib.crc32(data), len(data), z.compress(data) + z.flush()))
+    return out
+
+
+def _deflate_all(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
+    """:func:`_deflate`, split over two forked processes when there is a spare core and enough to do."""
+    from .cores import spare_core
+
+    if len(items) < 64 or not spare_core():
+        return _deflate(items)
+    import multiprocessing
+
+    half = len(items) // 2
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        other = pool.apply_async(_deflate, (items[half:],))
+        first = _deflate(items[:half])
+        return first + other.get()
+
+
+def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Path | None = None) -> Path:
+    """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk).
+
+    With ``keep`` (a folder kept between builds), the zip and the digest of each entry's site file are kept
+    there, and an entry whose file has not changed is copied compressed from the kept zip instead of being
+    rewritten and deflated again. Either way the zip has the same bytes as one written from scratch:
+    entries in name order, deflated at one level, with the build's date (:func:`sitebuild.write_zip`)."""
+    import hashlib
+    import pickle
+    import zipfile
+
+    from .cache import read_kept, write_atomic
+    from .sitebuild import zip_stamp
+
+    members = _members(site)
+    digests = {name: hashlib.blake2b(path.read_bytes(), digest_size=16).digest() for name, path in members}
+    kept_zip = keep / "offline.zip" if keep else None
+    old = (read_kept(keep / "offline.digests.pickle") or {}) if keep else {}
+    stamp = zip_stamp()
+    reusable: dict[str, zipfile.ZipInfo] = {}
+    source = None
+    if kept_zip and kept_zip.is_file() and old.get("stamp") == stamp and old.get("top") == top:
+        try:
+            source = open(kept_zip, "rb")
+            with zipfile.ZipFile(source) as z:
+                reusable = {i.filename[len(top) + 1:]: i for i in z.infolist()
+                            if old["files"].get(i.filename[len(top) + 1:]) == digests.get(i.filename[len(top) + 1:])}
+        except (OSError, zipfile.BadZipFile, KeyError):
+            reusable = {}
+    fresh = [(name, path) for name, path in members if name not in reusable]
+    deflated = dict(zip((name for name, _ in fresh), _deflate_all(fresh)))
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
+            for name, _ in members:
+                info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if name in reusable:
+                    old_info = reusable[name]
+                    source.seek(old_info.header_offset)
+                    header = source.read(zipfile.sizeFileHeader)
+                    skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+                    source.seek(old_info.header_offset + zipfile.sizeFileHeader + skip)
+                    crc, size, raw = old_info.CRC, old_info.file_size, source.read(old_info.compress_size)
+                else:
+                    crc, size, raw = deflated[name]
+                _write_raw(z, info, crc, size, raw)
+    finally:
+        if source:
+            source.close()
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        tmp = kept_zip.with_suffix(".zip.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(zip_path, tmp)  # the published zip is never written into again: sharing it is safe
+        except OSError:
+            shutil.copyfile(zip_path, tmp)
+        os.replace(tmp, kept_zip)
+        write_atomic(keep / "offline.digests.pickle",
+                     pickle.dumps({"stamp": stamp, "top": top, "files": digests}, protocol=pickle.HIGHEST_PROTOCOL))
+    return zip_path
+
+
+def _write_raw(z, info, crc: int, size: int, raw: bytes) -> None:
+    """Append an entry whose deflate stream is already made, as ``ZipFile.writestr`` would write it."""
+    info.CRC, info.file_size, info.compress_size = crc, size, len(raw)
+    info.flag_bits = 0
+    info.header_offset = z.fp.tell()
+    z.fp.write(info.FileHeader(False))
+    z.fp.write(raw)
+    z.filelist.append(info)
+    z.NameToInfo[info.filename] = info
+    z.start_dir = z.fp.tell()
 
 
 def derive(site: Path, out: Path) -> Path:

@@ -169,7 +169,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
         for lang in LANGS[1:]:  # each language was built in its own folder: the others go below the root one
             (tmp / f"site-{lang.code}").rename(site / lang.prefix.rstrip("/"))
         with stage("offline"):  # derived from the online build; its search files work from file:// as they are
-            offline.write_zip(site, site / render.OFFLINE_ZIP)
+            offline.write_zip(site, site / render.OFFLINE_ZIP, keep=work)
         with stage("swap"):
             sitebuild.swap(site, out_dir)
     return warnings

@@ -101,7 +101,7 @@ def build_dir(out_dir: Path) -> Iterator[Path]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             prefix = f".build-{out_dir.name}-"
-            for stale in parent.glob(prefix + "*"):
+            for stale in [*parent.glob(prefix + "*"), *parent.glob(f".trash-{out_dir.name}-*")]:
                 shutil.rmtree(stale, ignore_errors=True)
             old = out_dir.with_name(out_dir.name + ".old")
             if old.is_dir() and not out_dir.exists():  # killed between the two renames of the fallback swap
@@ -110,9 +110,24 @@ def build_dir(out_dir: Path) -> Iterator[Path]:
             try:
                 yield tmp
             finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                discard(tmp, f".trash-{out_dir.name}-")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def discard(folder: Path, prefix: str) -> None:
+    """Remove ``folder`` without waiting for it: renamed aside (``prefix`` + a random name, beside it), then
+    deleted by a detached ``rm`` (the previous site is thousands of files: seconds the build need not wait
+    for). A folder left by a killed ``rm`` is removed by the next build (:func:`build_dir`)."""
+    if not folder.exists():
+        return
+    try:
+        aside = Path(tempfile.mkdtemp(prefix=prefix, dir=folder.parent))
+        folder.rename(aside / "x")
+        subprocess.Popen(["rm", "-rf", "--", str(aside)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -128,15 +143,14 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def swap(new_site: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``new_site`` atomically: at every moment ``out_dir`` is the old site or the new
-    one, whole. The old site ends up at ``new_site``'s path (inside the build folder, removed with it).
+    one, whole. The old site ends up at ``new_site``'s path (inside the build folder, discarded with it).
     Without renameat2: rename the old one aside, move the new one in (``build_dir`` restores the old one if a
     build is killed in between), delete the old."""
     if not out_dir.exists():
         new_site.rename(out_dir)
         return
     if out_dir.is_dir() and not out_dir.is_symlink() and _exchange(new_site, out_dir):
-        shutil.rmtree(new_site, ignore_errors=True)
-        return
+        return  # the old site, now at new_site's path, goes with the build folder (build_dir)
     old = out_dir.with_name(out_dir.name + ".old")
     if old.exists():
         shutil.rmtree(old)
@@ -181,14 +195,19 @@ def zip_folder(folder: Path, zip_path: Path, top: str) -> Path:
     return write_zip(((p.relative_to(folder).as_posix(), p.read_bytes()) for p in files), zip_path, top)
 
 
+def zip_stamp() -> tuple:
+    """The date every zip entry carries: the build's (SOURCE_DATE_EPOCH; zip dates start in 1980)."""
+    import time
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)
+    return time.gmtime(epoch)[:6]
+
+
 def write_zip(entries, zip_path: Path, top: str, level: int = 6) -> Path:
     """Zip ``entries`` ((name, bytes), in the order given) into ``zip_path``, each below ``top/``, with the
     build's date (SOURCE_DATE_EPOCH) and fixed permissions, so the same site gives the same bytes."""
-    import time
     import zipfile
 
-    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch()), 315532800)  # zip dates start in 1980
-    stamp = time.gmtime(epoch)[:6]
+    stamp = zip_stamp()
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         for name, data in entries:
