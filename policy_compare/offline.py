@@ -72,6 +72,7 @@ def files(site: Path, skip: tuple[str, ...] = ("downloads",)):
 
 
 LEVEL = 6  # deflate level of the bundle's entries
+reused_entries = 0  # entries the last write_zip copied from the kept zip
 
 
 def _deflate(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
@@ -131,6 +132,8 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
         except (OSError, zipfile.BadZipFile, KeyError):
             reusable = {}
     fresh = [(name, path) for name, path in members if name not in reusable]
+    global reused_entries
+    reused_entries = len(members) - len(fresh)
     deflated = dict(zip((name for name, _ in fresh), _deflate_all(fresh)))
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -312,6 +312,41 @@ def guide_example(corpus: Corpus) -> tuple[str, str]:
     return "", ""
 
 
+class ColumnCache:
+    """Rendered topic-page columns by key: ``used`` holds the entries this build asked for (what is kept for
+    the next one), ``changed`` whether any was rendered or dropped."""
+
+    def __init__(self, kept: dict[str, str]):
+        self.kept, self.used, self.rendered = kept, {}, 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rendered) or len(self.used) != len(self.kept)
+
+
+def topic_columns(env: Environment, rel: str, page, cache: ColumnCache | None = None, key=None) -> dict[str, Markup]:
+    """Each city's column of the topic page ``page`` (at ``rel``), by plan ID, rendered with
+    templates/_topic_column.md.j2 or taken from ``cache`` under ``key(coverage, deferred)`` ("" = no key)."""
+    module = None
+    out = {}
+    for c, deferred in [(c, False) for c in page.shown] + [(c, True) for c in page.deferred] + \
+            [(c, False) for c in page.absent]:
+        k = key(c, deferred) if key and cache is not None else ""
+        if k and k in cache.kept:
+            html = cache.kept[k]
+        else:
+            if module is None:
+                module = env.get_template("_topic_column.md.j2").make_module(
+                    {"href": href_global(rel), "link": routes.linker(rel)})
+            html = str(module.column(c, deferred))
+            if cache is not None:
+                cache.rendered += 1
+        if k:
+            cache.used[k] = html
+        out[c.plan.id] = Markup(html)
+    return out
+
+
 def href_global(here: str):
     """The template global ``href(kind, id, anchor)`` of the page at ``here``: an address for raw HTML,
     HTML-escaped once (not through the Markdown-safe ``md`` finalizer, which would write '#' as an entity)."""
@@ -442,6 +477,10 @@ class PageRenderer:
         self.keys: dict[str, str] = {}
         self.reused: list[str] = []
         self.render_key = render_key(corpus.data_dir) if corpus.data_dir else ""
+        # the column cache of topic pages: rendered columns by key (see topic()), kept beside the docs folder
+        from .cache import read_kept
+        self.columns_file = docs.parent / f".{docs.name}.columns.pickle"
+        self.columns = ColumnCache(read_kept(self.columns_file) or {} if self.render_key else {})
 
     def reuse(self, rel: str, *parts: str) -> bool:
         """True when the page at ``rel`` was last rendered from the same parts and is still in the docs
@@ -459,6 +498,11 @@ class PageRenderer:
 
     def save_keys(self) -> None:
         self.keys_file.write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
+        if self.render_key and self.columns.changed:
+            import pickle
+
+            from .cache import write_atomic
+            write_atomic(self.columns_file, pickle.dumps(self.columns.used, protocol=pickle.HIGHEST_PROTOCOL))
 
     def page(self, rel: str, tpl: str, data: str, **context) -> None:
         """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
@@ -510,8 +554,20 @@ class PageRenderer:
         self.page(rel, "source.md.j2", f"data/{plan.source.file}", page=src)
 
     def topic(self, view: TopicView) -> None:
-        self.page(routes.source("topic", view.topic.id), "topic.md.j2", "data/topics.yaml, data/plans/*.yaml",
-                  page=topic_page(view))
+        """A topic page: the city bar and picker, then one column per city. The columns are rendered one by
+        one (templates/_topic_column.md.j2) and kept in the column cache under the key of their plan, so
+        an edit to one plan renders only its columns again."""
+        rel, page = routes.source("topic", view.topic.id), topic_page(view)
+        fingerprints = self.corpus.fingerprints
+
+        def key(c: TopicCoverage, deferred: bool) -> str:
+            fp = fingerprints.get(c.plan.id, "")
+            if not fp or not self.render_key:
+                return ""
+            return "\0".join((self.render_key, self.lang.code, rel, c.plan.id, fp, str(deferred)))
+
+        self.page(rel, "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=page,
+                  columns=topic_columns(self.env, rel, page, self.columns, key))
 
     def topics(self) -> None:
         c = self.corpus
@@ -650,7 +706,9 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, writer: Writer | No
     nav = renderer.all()
     renderer.save_keys()
     reused[lang.code] = renderer.reused
+    columns_rendered[lang.code] = renderer.columns.rendered
     return nav
 
 
 reused: dict[str, list[str]] = {}  # language code -> pages the last write_pages kept from the page cache
+columns_rendered: dict[str, int] = {}  # language code -> topic-page columns the last write_pages rendered

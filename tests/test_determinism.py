@@ -85,3 +85,37 @@ def test_zip_ignores_file_times_and_creation_order(tmp_path: Path, monkeypatch):
     assert zips[0] == zips[1]
     with zipfile.ZipFile(tmp_path / "z0.zip") as z:
         assert z.namelist() == ["top/a.txt", "top/a/x.html", "top/b.txt"]
+
+
+def test_a_kept_zip_gives_the_bytes_of_a_fresh_one(tmp_path: Path, monkeypatch):
+    """offline.write_zip with a kept folder copies the entries of unchanged files from the previous zip; the
+    zip is byte for byte the one written from scratch, after an edit, an added and a removed file."""
+    from policy_compare import offline
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    site, keep = tmp_path / "site", tmp_path / "keep"
+    pages = {"index.html": '<a href="plans/">x</a>', "plans/a/index.html": '<a href="../">a</a>',
+             "topics/t/a.js": 'pcFragment("a", "<a href=\\"../../plans/a/\\">a</a>");\n', "assets/x.css": "b{}"}
+    for name, text in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+
+    def both(n: int) -> bytes:
+        kept = offline.write_zip(site, tmp_path / f"k{n}.zip", keep=keep).read_bytes()
+        assert kept == offline.write_zip(site, tmp_path / f"f{n}.zip").read_bytes()
+        return kept
+
+    first = both(1)
+    assert both(2) == first
+    offline.write_zip(site, tmp_path / "k2b.zip", keep=keep)
+    assert offline.reused_entries == 4
+    (site / "plans" / "a" / "index.html").write_text('<a href="../">b</a>', encoding="utf-8")
+    (site / "assets" / "x.css").unlink()
+    (site / "new.html").write_text('<a href=".">n</a>', encoding="utf-8")
+    third = both(3)
+    offline.write_zip(site, tmp_path / "k3b.zip", keep=keep)
+    assert offline.reused_entries == 4
+    with zipfile.ZipFile(tmp_path / "k3.zip") as z:
+        assert z.read("policy-compare/plans/a/index.html") == b'<a href="../index.html">b</a>'
+        assert "policy-compare/assets/x.css" not in z.namelist()
+    assert third != first

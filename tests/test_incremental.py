@@ -100,6 +100,7 @@ def test_page_cache_keeps_pages_of_unchanged_plans_and_matches_a_fresh_render(tm
     assert render.reused["zh"] == []  # nothing to reuse in a new folder
     _render(data, docs, PlanCache(tmp_path / "cache"))
     assert len(render.reused["zh"]) == 10 and len(render.reused["en"]) == 10  # 5 plan pages, 5 source pages
+    assert render.columns_rendered == {"zh": 0, "en": 0}  # every topic page's columns from the column cache
 
     plan = data / "plans" / "ordos-2020.yaml"
     text = plan.read_text(encoding="utf-8")
@@ -109,6 +110,8 @@ def test_page_cache_keeps_pages_of_unchanged_plans_and_matches_a_fresh_render(tm
     for code in ("zh", "en"):
         assert "plans/ordos-2020.md" not in render.reused[code] and "sources/ordos-2020.md" not in render.reused[code]
         assert {f"sources/{p}.md" for p in ("jiamusi-2024", "lishui-2021", "quzhou-2020")} <= set(render.reused[code])
+    topics = len(list((docs / "zh" / "topics").glob("*.md"))) - 1  # less the index
+    assert render.columns_rendered["zh"] == render.columns_rendered["en"] == topics  # Ordos' column of each
     fresh = tmp_path / "fresh"
     _render(data, fresh, PlanCache(tmp_path / "cache"))
     kept = {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file() and not p.name.startswith(".")}

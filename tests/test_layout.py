@@ -298,7 +298,9 @@ def synthetic_topic_page(plans, n: int, topic: str = "tobacco-alcohol") -> str:
     env.globals.update(heading_level=render.heading_level, text_lang=render.text_lang,
                        topic_names={t.id: t.name_zh for t in catalogue.topics}, indicator_names={})
     from policy_compare import routes
-    text = env.get_template("topic.md.j2").render(page=topic_page(view), href=render.href_global(routes.source("topic", topic)))
+    rel, page = routes.source("topic", topic), topic_page(view)
+    text = env.get_template("topic.md.j2").render(page=page, href=render.href_global(rel),
+                                                  columns=render.topic_columns(env, rel, page))
     return re.sub(r'<section (?=[^>]*data-defer="1").*?</section>', "", text, flags=re.S)
 
 
