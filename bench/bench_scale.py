@@ -193,7 +193,7 @@ def measure(n: int, tmp: Path, runs: int) -> dict:
     zip_path = out / "downloads" / "policy-compare-offline.zip"
     return {
         "plans": n, "cold": cold, "warm": warm, "edit": edit, "peak_mb": peak, "stages": report["timings"],
-        "edit_written": edit_report["written"], "peer": min(peers), "pages": len(html),
+        "edit_written": edit_report["written"], "edit_stages": edit_report["timings"], "peer": min(peers), "pages": len(html),
         "site_mb": site_raw / 2**20, "index_kb": (index_raw / 1024, index_gz / 1024),
         "zip_mb": zip_path.stat().st_size / 2**20 if zip_path.exists() else 0,
         "largest_topic": largest, "visits": {k: (r, b / 1024) for k, (r, b) in visits.items()},
@@ -212,6 +212,11 @@ def table(results: list[dict]) -> str:
              "| plans | " + " | ".join(stages) + " |", "|---|" + "---|" * len(stages)]
     for r in results:
         rows.append(f"| {r['plans']} | " + " | ".join(f"{r['stages'].get(s, 0):.1f}" for s in stages) + " |")
+    stages = sorted({k for r in results for k in r.get("edit_stages", {})})
+    rows += ["", "Seconds per stage of the rebuild after one plan's edit:", "",
+             "| plans | " + " | ".join(stages) + " |", "|---|" + "---|" * len(stages)]
+    for r in results:
+        rows.append(f"| {r['plans']} | " + " | ".join(f"{r.get('edit_stages', {}).get(s, 0):.1f}" for s in stages) + " |")
     rows += ["", "First visit in Chromium, gzip-serving local server (requests, KB transferred):", "",
              "| plans | home | largest topic page | en home | en largest topic page |", "|---|---|---|---|---|"]
     for r in results:

@@ -106,10 +106,10 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk).
 
     With ``keep`` (a folder kept between builds), the zip and the digest of each entry's site file are kept
-    there, and an entry whose file has not changed is copied compressed from the kept zip instead of being
-    rewritten and deflated again. Either way the zip has the same bytes as one written from scratch:
+    there, and an entry whose file has not changed (the same file: inode, size and modification time; the
+    built site's files are replaced, never written into, :func:`sitebuild.link_tree`) is copied compressed
+    from the kept zip instead of being rewritten and deflated again. Either way the zip has the same bytes as one written from scratch:
     entries in name order, deflated at one level, with the build's date (:func:`sitebuild.write_zip`)."""
-    import hashlib
     import pickle
     import zipfile
 
@@ -117,9 +117,9 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     from .sitebuild import zip_stamp
 
     members = _members(site)
-    digests = {name: hashlib.blake2b(path.read_bytes(), digest_size=16).digest() for name, path in members}
+    digests = {name: _identity(path) for name, path in members}
     kept_zip = keep / "offline.zip" if keep else None
-    old = (read_kept(keep / "offline.digests.pickle") or {}) if keep else {}
+    old = (read_kept(keep / "offline.files.pickle") or {}) if keep else {}
     stamp = zip_stamp()
     reusable: dict[str, zipfile.ZipInfo] = {}
     source = None
@@ -164,9 +164,14 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
         except OSError:
             shutil.copyfile(zip_path, tmp)
         os.replace(tmp, kept_zip)
-        write_atomic(keep / "offline.digests.pickle",
+        write_atomic(keep / "offline.files.pickle",
                      pickle.dumps({"stamp": stamp, "top": top, "files": digests}, protocol=pickle.HIGHEST_PROTOCOL))
     return zip_path
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _write_raw(z, info, crc: int, size: int, raw: bytes) -> None:

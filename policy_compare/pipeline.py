@@ -6,8 +6,11 @@
 2. the corpus is computed once (:mod:`.compare`: topics, indicators, links, responsibility);
 3. each language is rendered into its working docs folder, kept between builds under ``.cache/work/``:
    a page is written only when its bytes change, and files no longer produced are removed;
-4. MkDocs builds each language once; the provision search entries are added (:mod:`.search`);
-5. the offline bundle is derived from that build (:mod:`.offline`) and zipped into the site;
+4. MkDocs builds each language once, into a site folder kept between builds too: only the changed pages
+   when nothing else changed (:func:`build_language`); the search index is written (:mod:`.search`); the
+   build's site folder is a copy of the kept one in hard links;
+5. the offline bundle is derived from that build (:mod:`.offline`) and zipped into the site, reusing the
+   kept zip's entries of unchanged files;
 6. the finished site is swapped into the output folder, so a failed build leaves the previous one as it was.
 
 ``timings`` holds the seconds each stage of the last build took (for ``bench/bench_scale.py``).
@@ -30,6 +33,8 @@ WORK = ROOT / ".cache" / "work"
 KEEP_WORKSPACES = 4
 timings: dict[str, float] = {}
 written: dict[str, list[Path]] = {}  # language code -> docs files the last build (re)wrote
+produced: dict[str, list[str]] = {}  # language code -> every docs file of the last build (below docs/)
+dirty: dict[str, bool] = {}  # language code -> whether MkDocs rebuilt only the changed pages last time
 
 
 @contextmanager
@@ -118,10 +123,11 @@ def render_language(corpus, docs: Path, lang) -> list:
         writer.write_bytes(rel, path.read_bytes())
     nav = render.write_pages(corpus, docs, lang, writer)
     if not lang.prefix:
-        for name, text in exports.files(corpus, render.site_url()).items():
+        for name, text in exports.files(corpus, render.site_url(), keep=docs.parent / ".exports.pickle").items():
             writer.write_raw(routes.source("export", name), text)
     writer.prune()
     written[lang.code] = list(writer.written)
+    produced[lang.code] = sorted(path.relative_to(docs).as_posix() for path in writer.files)
     return nav
 
 
@@ -176,19 +182,49 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
 
 
 def build_language(corpus, work: Path, site: Path, lang, synonyms) -> None:
-    """One language, from the corpus to its built site folder: render into the kept docs folder, MkDocs,
-    the topic pages' deferred columns, the search index."""
+    """One language, from the corpus to its built site folder: render into the kept docs folder, MkDocs into
+    the kept site folder, the topic pages' deferred columns, the search index; then ``site`` is made a copy
+    of the kept site in hard links (:func:`sitebuild.link_tree`).
+
+    The kept site is rebuilt only where the docs changed (MkDocs' dirty mode) while the site key holds: the
+    same docs files, navigation, configuration, code, templates and MkDocs and Material versions
+    (:func:`site_key`). Otherwise, or when the last build into it did not finish, it is built from clean."""
     from . import search, sitebuild, topicpage
 
-    docs = work / f"docs-{lang.code}"
+    docs, kept = work / f"docs-{lang.code}", work / f"site-{lang.code}"
+    key_file = work / f".site-{lang.code}.key"
     with stage("render"):
         nav = render_language(corpus, docs, lang)
+    key = site_key(corpus, lang, nav, produced[lang.code])
+    try:
+        dirty[lang.code] = kept.is_dir() and key_file.read_text(encoding="utf-8") == key
+    except OSError:
+        dirty[lang.code] = False
+    key_file.unlink(missing_ok=True)  # written back once the kept site is whole again
     with stage("mkdocs"):
-        sitebuild.run_mkdocs(docs, site, nav, config_file(lang), lang.prefix)
+        sitebuild.run_mkdocs(docs, kept, nav, config_file(lang), lang.prefix, dirty=dirty[lang.code])
     with stage("render"):  # the topic pages' deferred city columns, loaded on demand (first: search
-        topicpage.split_fragments(site)  # then reads light pages; provisions come from data)
+        topicpage.split_fragments(kept)  # then reads light pages; provisions come from data)
     with stage("search"):
-        search.write_index(site, corpus, lang, synonyms)
+        search.write_index(kept, corpus, lang, synonyms, cache=work / f".search-pages-{lang.code}.pickle")
+    key_file.write_text(key, encoding="utf-8")
+    with stage("copy"):
+        sitebuild.link_tree(kept, site)
+
+
+def site_key(corpus, lang, nav: list, files: list[str]) -> str:
+    """What every built page depends on besides its own Markdown (see :func:`build_language`)."""
+    import json
+    from importlib.metadata import version
+
+    from .render import render_key
+
+    h = hashlib.sha256()
+    for part in (render_key(corpus.data_dir) if corpus.data_dir else "", lang.code, json.dumps(nav, ensure_ascii=False),
+                 "\n".join(files), version("mkdocs"), version("mkdocs-material"),
+                 *(path.read_text(encoding="utf-8") for path in sorted(ROOT.glob("mkdocs*.yml")))):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()[:20]
 
 
 def _site_folder(tmp: Path, lang) -> Path:
@@ -224,10 +260,11 @@ def each_language(corpus, work: Path, tmp: Path, synonyms) -> None:
             kind, payload = "crash", f"the {lang.code} build process ended without a report"
         proc.join()
         if kind == "ok":
-            child_timings, files = payload
+            child_timings, files, was_dirty = payload
             for name, seconds in child_timings.items():
                 timings[name] = timings.get(name, 0.0) + seconds
             written[lang.code] = files
+            dirty[lang.code] = was_dirty
         elif failure is None:
             failure = (kind, payload)
     if failure:
@@ -243,7 +280,7 @@ def _child(send, corpus, work, site, lang, synonyms) -> None:
     timings.clear()
     try:
         build_language(corpus, work, site, lang, synonyms)
-        send.send(("ok", (dict(timings), written.get(lang.code, []))))
+        send.send(("ok", (dict(timings), written.get(lang.code, []), dirty.get(lang.code, False))))
     except BuildFailed as exc:
         send.send(("failed", exc.problems))
     except BaseException:  # noqa: BLE001 - reported by the parent, which raises it

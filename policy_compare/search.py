@@ -124,7 +124,20 @@ def write_user_dict(corpus: Corpus, path: Path, synonyms: list[list[str]] = ()) 
 
 
 def load_user_dict(path: Path) -> None:
-    _jieba().load_userdict(str(path))
+    """Add the words of ``path`` (write_user_dict) to jieba's dictionary. A word already there with the same
+    frequency is not added again: jieba's add_word adds to the dictionary's total every time, so loading
+    the same words twice in one process (a second build, the tests) would shift how it segments."""
+    global _DICT_KEY
+    dt = _jieba().dt
+    dt.check_initialized()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, freq = line.rpartition(" ")
+        if word and dt.FREQ.get(word) != int(freq):
+            dt.add_word(word, int(freq))
+    _DICT_KEY = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+_DICT_KEY = ""  # the loaded user dictionary and this code: what terms_of's results depend on
 
 
 _TERMS: dict[str, frozenset[str]] = {}  # terms_of's cache (filled ahead of the build by terms_ahead)
@@ -293,8 +306,15 @@ def provision_doc(ref: ProvisionRef, lang: Lang) -> Doc:
     return Doc(ref.anchor, title, p.text, rows, cities, "、".join([*p.lead, *p.partners]))
 
 
-def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True) -> list[Group]:
-    """Every searchable page of one language's built site, with the provisions under their plan pages."""
+_CHANGED = "\0changed"  # in collect's ``pages``: set when an entry was added, renewed or dropped
+_DICT = "\0dict"  # in collect's ``pages``: the dictionary key (_DICT_KEY) its segmented texts were made with
+
+
+def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True, pages: dict | None = None) -> list[Group]:
+    """Every searchable page of one language's built site, with the provisions under their plan pages.
+
+    ``pages`` (kept between builds): what each page gave (:func:`page_docs`) under its file's identity
+    (inode, size, time); a page MkDocs did not write again is not read again. Updated in place."""
     others = {lg.prefix.strip("/") for lg in LANGS if lg.prefix and lg.prefix != lang.prefix}
     by_plan_url = {}
     for ref in corpus.provisions:
@@ -303,6 +323,7 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True)
             url = url.rstrip("/") + ".html"
         by_plan_url.setdefault(url, []).append(ref)
     groups: list[Group] = []
+    visited: set[str] = set()
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         top = rel.split("/", 1)[0]
@@ -310,13 +331,33 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True)
             continue
         url = page_url(rel, directory_urls)
         refs = by_plan_url.get(url, [])
-        found = page_docs(path, title_only=bool(refs))
+        if pages is None:
+            found = page_docs(path, title_only=bool(refs))
+        else:
+            st = path.stat()
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns, bool(refs))
+            seen = pages.get(rel)
+            if seen is None or seen[0] != stamp:
+                found = page_docs(path, title_only=bool(refs))
+                texts = {x for d in (found[1] if found else ()) for x in (d.text, d.title, d.index_title, d.index_text, *d.rows)}
+                seen = pages[rel] = (stamp, found, {x: terms_of(x) for x in texts})
+                pages[_CHANGED] = True
+            else:
+                _TERMS.update(seen[2])  # the page's texts as segmented when it was first read
+            visited.add(rel)
+            found = seen[1]
         if found is None and not refs:
             continue
         title, docs = found or (lang.city(refs[0].plan), [])
         docs = docs[:1] if refs else docs  # a plan page: its title, then one document per provision
         docs += [provision_doc(r, lang) for r in refs]
         groups.append(Group(url, title, "plan" if refs else "page", docs))
+    if pages is not None:
+        gone = [rel for rel in pages if rel not in visited and rel not in (_CHANGED, _DICT)]
+        for rel in gone:
+            del pages[rel]
+        if gone:
+            pages[_CHANGED] = True
     return groups
 
 
@@ -480,9 +521,19 @@ def load_terms(path: Path) -> None:
 
 
 def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]],
-                directory_urls: bool = True) -> Written:
-    """After MkDocs built one language into ``site``: write ``site/search/`` (see the module docstring)."""
-    groups = collect(site, corpus, lang, directory_urls)
+                directory_urls: bool = True, cache: Path | None = None) -> Written:
+    """After MkDocs built one language into ``site``: write ``site/search/`` (see the module docstring).
+    ``cache``: a file kept between builds of ``site`` in which :func:`collect` keeps what each page gave."""
+    import pickle
+
+    from .cache import read_kept, write_atomic
+
+    pages = (read_kept(cache) or {}) if cache else None
+    if pages is not None and pages.get(_DICT) != _DICT_KEY:
+        pages = {_DICT: _DICT_KEY}
+    groups = collect(site, corpus, lang, directory_urls, pages)
+    if cache and pages.pop(_CHANGED, False):
+        write_atomic(cache, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
     meta, table, records = build_index(groups, synonyms)
     meta["lang"] = lang.code
     return write_files(site / "search", meta, table, records)

@@ -36,11 +36,17 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Path = ROOT / "mkdocs.yml",
-               lang_prefix: str = "", **overrides) -> None:
+               lang_prefix: str = "", dirty: bool = False, **overrides) -> None:
     """Build ``docs`` into ``site`` with ``config_file``; warnings are errors (strict).
 
     ``lang_prefix`` ("en/") is where this language's site lives below the site root; it is appended to
-    ``site_url`` so canonical URLs and the sitemap point at the right place."""
+    ``site_url`` so canonical URLs and the sitemap point at the right place.
+
+    ``dirty``: ``site`` holds the build of an earlier version of ``docs`` with the same pages, navigation,
+    configuration and code (the caller checks: :func:`pipeline.build_language`); MkDocs reads and writes only
+    the pages whose Markdown is newer than their HTML (its ``--dirty`` mode) and the site-wide files. Every
+    file MkDocs writes replaces the one there (a new file, not written into), because the kept site shares
+    its files with the published one (:func:`link_tree`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -61,12 +67,82 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         site_extras(config.extra, config.site_url or "")
         from . import slots
         config.plugins["pc-slots"] = slots.plugin()  # pre-rendered HTML blocks skip Python-Markdown
-        build(config)
+        with _replacing_writes(site):
+            build(config, dirty=dirty)
     except (MkDocsException, SystemExit) as exc:
         messages = handler.messages or [str(exc)]
         raise BuildFailed([Problem(config_file.name, 1, "", "mkdocs", m) for m in messages]) from None
     finally:
         logger.removeHandler(handler)
+
+
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation stale; ours is dirty only when the navigation and
+    the set of pages are those of the kept build, so the warning (an error in strict mode) is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextmanager
+def _replacing_writes(site: Path) -> Iterator[None]:
+    """While MkDocs builds into ``site``: each file it writes or copies is unlinked first, so a new file
+    takes its place and a file shared with the published site (a hard link) is never written into."""
+    from mkdocs import utils
+
+    write_file, copy_file = utils.write_file, utils.copy_file
+
+    def replacing_write(content: bytes, output_path: str) -> None:
+        _unlink(output_path)
+        write_file(content, output_path)
+
+    def replacing_copy(source_path: str, output_path: str) -> None:
+        if os.path.isdir(output_path):
+            output_path = os.path.join(output_path, os.path.basename(source_path))
+        _unlink(output_path)
+        copy_file(source_path, output_path)
+
+    log = logging.getLogger("mkdocs.commands.build")
+    quiet = _NoDirtyWarning()
+    log.addFilter(quiet)
+    _unlink(str(site / "sitemap.xml.gz"))  # MkDocs opens this one itself
+    utils.write_file, utils.copy_file = replacing_write, replacing_copy
+    try:
+        yield
+    finally:
+        utils.write_file, utils.copy_file = write_file, copy_file
+        log.removeFilter(quiet)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except (FileNotFoundError, IsADirectoryError):
+        pass
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``path`` as a new file (see :func:`_replacing_writes`): never into a file another tree shares."""
+    _unlink(str(path))
+    path.write_bytes(data)
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """``target`` as a copy of ``source`` made of hard links (a copy where linking fails); return the number
+    of files. Neither tree may be written into afterwards, only replaced file by file."""
+    count = 0
+    for folder, dirs, files in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        out = target if rel == "." else target / rel
+        out.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            src, dst = os.path.join(folder, name), out / name
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+            count += 1
+    return count
 
 
 def site_extras(extra, site_url: str) -> None:

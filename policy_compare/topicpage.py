@@ -105,7 +105,11 @@ _DEFERRED = re.compile(r'<section (?=[^>]*data-defer="1")[^>]*data-plan="([a-z0-
 def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
     """Move every deferred city column of the built topic pages into ``<page folder>/<plan>.js``; return how
     many fragments were written. Online, ``topics/<id>/index.html`` gets ``topics/<id>/<plan>.js``; offline
-    (``topics/<id>.html``), the fragments go to ``topics/<id>/<plan>.js`` as well."""
+    (``topics/<id>.html``), the fragments go to ``topics/<id>/<plan>.js`` as well. A page already split (kept
+    from an earlier build) is left as it is; a page split again loses the fragments it no longer has. Files
+    are replaced, not written into (:func:`sitebuild.replace_file`)."""
+    from .sitebuild import replace_file
+
     written = 0
     topics = site_dir / "topics"
     pages = topics.glob("*/index.html") if directory_urls else (p for p in topics.glob("*.html") if p.stem != "index")
@@ -113,20 +117,27 @@ def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
         folder = page.parent if directory_urls else page.with_suffix("")
         prefix = "" if directory_urls else folder.name + "/"
         html = page.read_text(encoding="utf-8")
+        if 'data-defer="1"' not in html:
+            continue
+        made: set[str] = set()
 
         def cut(m: re.Match) -> str:
             nonlocal written
             plan, inner = m.group(1), m.group(2)
             folder.mkdir(exist_ok=True)
             payload = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
-            (folder / f"{plan}.js").write_text(f"pcFragment({json.dumps(plan)}, {payload});\n", encoding="utf-8")
+            replace_file(folder / f"{plan}.js", f"pcFragment({json.dumps(plan)}, {payload});\n".encode("utf-8"))
+            made.add(f"{plan}.js")
             written += 1
             return (f'<section class="compare-col" id="city-{plan}" data-plan="{plan}" '
                     f'data-src="{prefix}{plan}.js" hidden></section>')
 
         new = _DEFERRED.sub(cut, html)
         if new != html:
-            page.write_text(new, encoding="utf-8")
+            replace_file(page, new.encode("utf-8"))
+            for old in folder.glob("*.js"):
+                if old.name not in made:
+                    old.unlink()
     return written
 
 

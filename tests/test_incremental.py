@@ -118,3 +118,53 @@ def test_page_cache_keeps_pages_of_unchanged_plans_and_matches_a_fresh_render(tm
     new = {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file() and not p.name.startswith(".")}
     assert kept == new
     assert "（修订）" in (docs / "zh" / "plans" / "ordos-2020.md").read_text(encoding="utf-8")
+
+
+def test_a_dirty_rebuild_gives_the_site_of_a_clean_build_and_never_writes_into_the_published_one(tmp_path):
+    """After one plan's edit, the rebuild runs MkDocs only over what changed (its dirty mode, on the site
+    kept in the workspace) and its site is byte for byte that of a clean build of the edited data, into a
+    fresh workspace. The published site shares files with the kept one (hard links): a witness linked to
+    every published file before the rebuild still reads what it read. (Builds run as build.py, each in its
+    own process, as a user runs them.)"""
+    import os
+
+    from conftest import run_build
+    from policy_compare import pipeline
+
+    data, out = tmp_path / "data", tmp_path / "out" / "site"
+    shutil.copytree(ROOT / "data", data)
+
+    def snapshot(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    def build(folder: Path) -> None:
+        proc = run_build("--data", str(data), "--out", str(folder))
+        assert proc.returncode == 0, proc.stderr
+
+    build(out)
+    before = snapshot(out)
+    witness = tmp_path / "witness"
+    for rel in before:
+        (witness / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(out / rel, witness / rel)
+    work = pipeline.workspace(data, out)
+    untouched = work / "site-zh" / "sources" / "jiamusi-2024" / "index.html"
+    edited_page = work / "site-zh" / "plans" / "ordos-2020" / "index.html"
+    stamps = untouched.stat().st_mtime_ns, edited_page.stat().st_mtime_ns
+
+    plan = data / "plans" / "ordos-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("title: "))
+    plan.write_text(text.replace(line, line + "（修订）", 1), encoding="utf-8")
+    build(out)
+    assert untouched.stat().st_mtime_ns == stamps[0]  # a dirty build: an unchanged page is not written again
+    assert edited_page.stat().st_mtime_ns != stamps[1]
+    assert "（修订）" in (out / "plans" / "ordos-2020" / "index.html").read_text(encoding="utf-8")
+    assert snapshot(witness) == before  # nothing was written into a published file
+
+    fresh = tmp_path / "fresh" / "site"
+    build(fresh)
+    assert not (pipeline.workspace(data, out) == pipeline.workspace(data, fresh))
+    a, b = snapshot(out), snapshot(fresh)
+    assert sorted(a) == sorted(b)
+    assert [k for k in a if a[k] != b[k]] == []
