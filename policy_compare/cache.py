@@ -75,6 +75,29 @@ class PlanCache:
         return result
 
 
+def by_content(path: Path, compute, *code: str, folder: Path = CACHE / "files"):
+    """``compute()``, kept in ``folder`` under a hash of ``path``'s bytes, its full name, the loading code
+    and the modules named in ``code``: a catalogue file that has not changed is not parsed again. Errors
+    reading the file or the entry are left to ``compute``."""
+    try:
+        h = hashlib.sha256(path.read_bytes() + f"{path.resolve()}\0{Path.cwd()}\0{code_version()}".encode())
+        for name in code:
+            h.update((Path(__file__).parent / name).read_bytes())
+        entry = folder / f"{h.hexdigest()}.pickle"
+    except OSError:
+        return compute()
+    found = read_kept(entry)
+    if found is not None:
+        return found
+    result = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomic(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return result
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and one rename: a reader (or a killed build) never sees half a file."""
     import os

@@ -54,11 +54,17 @@ class Loaded:
 
 
 def load_catalogue(path: Path, model, unique_ids: bool = True):
-    """Load one catalogue file; an absent file is an empty catalogue. Returns (catalogue, doc, problems)."""
-    from .validate import check_schema
-
+    """Load one catalogue file; an absent file is an empty catalogue. Returns (catalogue, doc, problems),
+    kept in ``.cache/files/`` under the file's content (:func:`cache.by_content`)."""
     if not path.exists() and not path.is_symlink():
         return model(**{next(iter(model.model_fields)): []}), None, []
+    from .cache import by_content
+    return by_content(path, lambda: _load_catalogue(path, model, unique_ids), "catalogue.py")
+
+
+def _load_catalogue(path: Path, model, unique_ids: bool):
+    from .validate import check_schema
+
     doc, problems = load_yaml(path)
     if doc is None:
         return None, None, problems

@@ -45,13 +45,17 @@ def rewrite_fragment(text: str) -> str:
 
 
 def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[str, Path]]:
-    """(path below the site, file) of every file of the bundle, in a stable order."""
+    """(path below the site, file) of every file of the bundle, in a stable order (by name)."""
     out = []
-    for path in sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix()):
-        rel = path.relative_to(site)
-        if (rel.parts and rel.parts[0] in skip) or not path.is_file():
-            continue
-        out.append((rel.as_posix(), path))
+    for folder, dirs, files in os.walk(site):
+        rel = os.path.relpath(folder, site).replace(os.sep, "/")
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d not in skip]
+            rel = ""
+        else:
+            rel += "/"
+        out += [(rel + name, Path(folder, name)) for name in files]
+    out.sort(key=lambda item: item[0])
     return out
 
 
@@ -170,7 +174,7 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+    st = os.stat(path)
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 

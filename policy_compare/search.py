@@ -124,20 +124,32 @@ def write_user_dict(corpus: Corpus, path: Path, synonyms: list[list[str]] = ()) 
 
 
 def load_user_dict(path: Path) -> None:
-    """Add the words of ``path`` (write_user_dict) to jieba's dictionary. A word already there with the same
-    frequency is not added again: jieba's add_word adds to the dictionary's total every time, so loading
+    """Give jieba the words of ``path`` (write_user_dict), when it first segments (:func:`_tokenizer`): a
+    build whose texts are all segmented already (kept between builds) does not load jieba's dictionary."""
+    global _DICT_KEY, _PENDING
+    data = path.read_bytes()
+    _DICT_KEY = hashlib.sha256(data + Path(__file__).read_bytes()).hexdigest()[:12]
+    _PENDING = data.decode("utf-8")
+
+
+_DICT_KEY = ""  # the user dictionary given last and this code: what terms_of's results depend on
+_PENDING: str | None = None  # its words, not yet added to jieba's dictionary
+
+
+def _tokenizer():
+    """jieba's default tokenizer with the user dictionary added. A word already there with the same
+    frequency is not added again: jieba's add_word adds to the dictionary's total every time, so adding
     the same words twice in one process (a second build, the tests) would shift how it segments."""
-    global _DICT_KEY
+    global _PENDING
     dt = _jieba().dt
-    dt.check_initialized()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, freq = line.rpartition(" ")
-        if word and dt.FREQ.get(word) != int(freq):
-            dt.add_word(word, int(freq))
-    _DICT_KEY = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
-
-
-_DICT_KEY = ""  # the loaded user dictionary and this code: what terms_of's results depend on
+    if _PENDING is not None:
+        dt.check_initialized()
+        for line in _PENDING.splitlines():
+            word, _, freq = line.rpartition(" ")
+            if word and dt.FREQ.get(word) != int(freq):
+                dt.add_word(word, int(freq))
+        _PENDING = None
+    return dt
 
 
 _TERMS: dict[str, frozenset[str]] = {}  # terms_of's cache (filled ahead of the build by terms_ahead)
@@ -160,7 +172,7 @@ def forget_terms() -> None:
 
 
 def _terms(text: str) -> frozenset[str]:
-    jieba = _jieba()
+    jieba = _tokenizer()
     out: set[str] = set()
     for m in TOKEN.finditer(fold(text)):
         run = m.group(0)
@@ -386,13 +398,16 @@ def _deltas(ids: list[int]) -> list[int]:
     return out
 
 
-def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, dict[str, list], list[list]]:
-    """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``."""
+def build_index(groups: list[Group], synonyms: list[list[str]], seen: dict | None = None) -> tuple[dict, dict[str, list], list[list]]:
+    """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``.
+    ``seen``: the synonym groups each document's text was found to hold, by a digest of the text, kept
+    between builds with the same synonyms (:func:`write_index`); updated in place."""
     postings: dict[str, list[int]] = {}
     titles: dict[str, list[int]] = {}
     records: list[list] = []
     meta_groups: list[list] = []
     matchers = _synonym_matchers(synonyms)
+    used: dict[bytes, tuple[int, ...]] = {}
     n = 0
     for g in groups:
         meta_groups.append([g.title, g.url, g.kind, n])
@@ -401,8 +416,13 @@ def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, d
             title = d.title + " " + d.index_title
             tterms = terms_of(d.title) | terms_of(d.index_title)  # = terms_of(title), parts cached apart
             allterms = terms_of(d.text).union(*map(terms_of, d.rows), terms_of(d.index_text), tterms)
-            folded = fold(body + " " + title)
-            syn = {synonym_key(i) for i, m in enumerate(matchers) if m.search(folded)}
+            digest = hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest()
+            found = seen.get(digest) if seen is not None else None
+            if found is None:
+                folded = fold(body + " " + title)
+                found = tuple(i for i, m in enumerate(matchers) if m.search(folded))
+            used[digest] = found
+            syn = {synonym_key(i) for i in found}
             for t in allterms | syn:
                 postings.setdefault(t, []).append(n)
             for t in tterms:
@@ -410,9 +430,13 @@ def build_index(groups: list[Group], synonyms: list[list[str]]) -> tuple[dict, d
             text = d.text if g.kind == "plan" else d.text[:MAX_PAGE_TEXT]
             records.append([d.anchor, d.title, text] + ([d.rows] if d.rows else []))
             n += 1
+    if seen is not None and used.keys() != seen.keys():
+        seen.clear()
+        seen.update(used)
+        seen[_CHANGED] = True
     pairs = fold_pairs()
-    used = set("".join(postings))
-    ts = [(t, s) for t, s in sorted(pairs.items()) if s in used]
+    chars = set("".join(postings))
+    ts = [(t, s) for t, s in sorted(pairs.items()) if s in chars]
     meta = {"n": n, "chunk": CHUNK, "groups": meta_groups,
             "fold": ["".join(t for t, _ in ts), "".join(s for _, s in ts)],
             "syn": [[synonym_key(i), forms] for i, forms in enumerate(synonyms)]}
@@ -477,6 +501,8 @@ def shared_texts(corpus: Corpus) -> list[str]:
         out += [doc.text, *doc.rows, doc.index_text]
         if ref.path:
             out.append(doc.title)
+    for lang in LANGS:  # the city names each language indexes as title words
+        out += sorted({provision_doc(ref, lang).index_title for ref in corpus.provisions})
     return out
 
 
@@ -534,6 +560,12 @@ def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]
     groups = collect(site, corpus, lang, directory_urls, pages)
     if cache and pages.pop(_CHANGED, False):
         write_atomic(cache, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
-    meta, table, records = build_index(groups, synonyms)
+    syn_file = cache.with_name(cache.name.replace("pages", "synonyms")) if cache else None
+    syn_key = repr((synonyms, _DICT_KEY))
+    kept = (read_kept(syn_file) or {}) if syn_file else {}
+    seen = kept.get("found", {}) if kept.get("key") == syn_key else {}
+    meta, table, records = build_index(groups, synonyms, seen if syn_file else None)
+    if syn_file and seen.pop(_CHANGED, False):
+        write_atomic(syn_file, pickle.dumps({"key": syn_key, "found": seen}, protocol=pickle.HIGHEST_PROTOCOL))
     meta["lang"] = lang.code
     return write_files(site / "search", meta, table, records)

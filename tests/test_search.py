@@ -49,6 +49,18 @@ def groups_fixture():
 SYN = [["drg", "drgs", "按疾病诊断相关分组", "按疾病相关诊断分组"], ["pm2.5", "细颗粒物"]]
 
 
+def test_synonym_matches_kept_between_builds_give_the_same_index():
+    """build_index with the synonym matches of an earlier build (write_index keeps them by text digest):
+    the same index as from nothing, and the kept matches are what decides (a wrong kept entry shows)."""
+    seen: dict = {}
+    fresh = search.build_index(groups_fixture(), SYN)
+    assert search.build_index(groups_fixture(), SYN, seen) == fresh and seen.pop(search._CHANGED)
+    assert search.build_index(groups_fixture(), SYN, seen) == fresh and search._CHANGED not in seen
+    for digest, found in seen.items():
+        seen[digest] = (1,) if found == (0,) else found
+    assert search.synonym_key(0) not in search.build_index(groups_fixture(), SYN, seen)[1]
+
+
 def test_index_holds_both_scripts_under_one_term_and_synonym_groups():
     meta, table, records = search.build_index(groups_fixture(), SYN)
     assert meta["n"] == len(records) == 6
