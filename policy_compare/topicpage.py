@@ -106,8 +106,8 @@ def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
     """Move every deferred city column of the built topic pages into ``<page folder>/<plan>.js``; return how
     many fragments were written. Online, ``topics/<id>/index.html`` gets ``topics/<id>/<plan>.js``; offline
     (``topics/<id>.html``), the fragments go to ``topics/<id>/<plan>.js`` as well. A page already split (kept
-    from an earlier build) is left as it is; a page split again loses the fragments it no longer has. Files
-    are replaced, not written into (:func:`sitebuild.replace_file`)."""
+    from an earlier build) is left as it is; a page split again, or left with no deferred column, loses the
+    fragments it no longer has. Files are replaced, not written into (:func:`sitebuild.replace_file`)."""
     from .sitebuild import replace_file
 
     written = 0
@@ -118,6 +118,9 @@ def split_fragments(site_dir: Path, directory_urls: bool = True) -> int:
         prefix = "" if directory_urls else folder.name + "/"
         html = page.read_text(encoding="utf-8")
         if 'data-defer="1"' not in html:
+            if "data-src=" not in html and folder.is_dir():  # no deferred column (any more): no fragments
+                for old in folder.glob("*.js"):
+                    old.unlink()
             continue
         made: set[str] = set()
 

@@ -168,3 +168,26 @@ def test_a_dirty_rebuild_gives_the_site_of_a_clean_build_and_never_writes_into_t
     a, b = snapshot(out), snapshot(fresh)
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_fragments_follow_the_topic_page_they_were_cut_from(tmp_path):
+    """topicpage.split_fragments on a kept site: a page already split keeps its fragments; a rebuilt page
+    gets the fragments of its deferred columns only; a page left with no deferred column has none."""
+    from policy_compare.topicpage import split_fragments
+
+    page = tmp_path / "topics" / "t" / "index.html"
+    page.parent.mkdir(parents=True)
+
+    def col(plan: str) -> str:
+        return f'<section class="compare-col" data-defer="1" data-plan="{plan}" hidden><p>{plan}</p></section>'
+
+    page.write_text("<main>" + col("a") + col("b") + "</main>", encoding="utf-8")
+    assert split_fragments(tmp_path) == 2
+    assert sorted(p.name for p in page.parent.glob("*.js")) == ["a.js", "b.js"]
+    assert split_fragments(tmp_path) == 0 and len(list(page.parent.glob("*.js"))) == 2  # already split
+    page.write_text("<main>" + col("b") + "</main>", encoding="utf-8")  # rebuilt: a is no longer deferred
+    assert split_fragments(tmp_path) == 1
+    assert [p.name for p in page.parent.glob("*.js")] == ["b.js"]
+    page.write_text("<main><p>no deferred city</p></main>", encoding="utf-8")
+    split_fragments(tmp_path)
+    assert list(page.parent.glob("*.js")) == []
