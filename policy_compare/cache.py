@@ -98,6 +98,32 @@ def by_content(path: Path, compute, *code: str, folder: Path = CACHE / "files"):
     return result
 
 
+class Memo:
+    """Values by key, kept in one file between builds under a version string (another version starts
+    empty): :meth:`get` returns the kept value or makes it; :meth:`save` keeps only the entries this build
+    asked for, and writes only when they differ from what was kept. ``path`` None: kept in memory only."""
+
+    def __init__(self, path: Path | None = None, version: str = ""):
+        self.path, self.version = path, version
+        stored = read_kept(path) if path else None
+        self.kept: dict = stored[1] if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version else {}
+        self.used: dict = {}
+        self.made = 0  # values made (not found kept) by this build
+
+    def get(self, key, make):
+        if key in self.kept:
+            value = self.kept[key]
+        else:
+            value = make()
+            self.made += 1
+        self.used[key] = value
+        return value
+
+    def save(self) -> None:
+        if self.path and (self.made or self.used.keys() != self.kept.keys()):
+            write_atomic(self.path, pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and one rename: a reader (or a killed build) never sees half a file."""
     import os

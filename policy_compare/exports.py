@@ -121,43 +121,33 @@ def _num(value: float | None) -> str:
     return num(value)
 
 
-def _json(data, known: dict[str, str] | None = None, used: dict[str, str] | None = None) -> str:
-    """``data`` as indented JSON. A list is written record by record, each record's text found in ``known``
-    under its compact form when it was written before (the indented form takes Python's slow encoder; the
-    compact one its fast one), and noted in ``used``: the same bytes as encoding the list at once."""
-    if not isinstance(data, list) or not data or known is None:
+def _json(data, memo=None) -> str:
+    """``data`` as indented JSON. A list is written record by record, each record's text kept in ``memo`` (a
+    :class:`cache.Memo`) under its compact form (the indented form takes Python's slow encoder; the compact
+    one its fast one): the same bytes as encoding the list at once."""
+    if not isinstance(data, list) or not data or memo is None:
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    parts = []
-    for record in data:
-        compact = json.dumps(record, ensure_ascii=False)
-        text = known.get(compact)
-        if text is None:
-            text = " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
-        if used is not None:
-            used[compact] = text
-        parts.append(text)
+    parts = [memo.get(json.dumps(record, ensure_ascii=False),
+                      lambda: " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n "))
+             for record in data]
     return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
 def files(corpus: Corpus, site_url: str = "", keep: Path | None = None) -> dict[str, str]:
     """Every export file: name -> text (the same for both interfaces); ``site_url`` (with a final '/') makes
     targets.csv's url absolute. ``keep``: a file kept between builds with the JSON records' texts."""
-    import pickle
+    from .cache import Memo
 
-    from .cache import read_kept, write_atomic
-
-    known = (read_kept(keep) or {}) if keep else None
-    used: dict[str, str] = {}
+    memo = Memo(keep)
     out = {
-        "plans.json": _json(plan_records(corpus), known, used),
-        "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions], known, used),
+        "plans.json": _json(plan_records(corpus), memo),
+        "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions], memo),
         "targets.csv": targets_csv(corpus, site_url),
-        "topics.json": _json(topic_records(corpus), known, used),
-        "indicators.json": _json(indicator_records(corpus), known, used),
+        "topics.json": _json(topic_records(corpus), memo),
+        "indicators.json": _json(indicator_records(corpus), memo),
         "datapackage.json": _json(datapackage()),
     }
-    if keep and used.keys() != known.keys():
-        write_atomic(keep, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+    memo.save()
     return out
 
 

@@ -312,37 +312,24 @@ def guide_example(corpus: Corpus) -> tuple[str, str]:
     return "", ""
 
 
-class ColumnCache:
-    """Rendered topic-page columns by key: ``used`` holds the entries this build asked for (what is kept for
-    the next one), ``changed`` whether any was rendered or dropped."""
-
-    def __init__(self, kept: dict[str, str]):
-        self.kept, self.used, self.rendered = kept, {}, 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.rendered) or len(self.used) != len(self.kept)
-
-
-def topic_columns(env: Environment, rel: str, page, cache: ColumnCache | None = None, key=None) -> dict[str, Markup]:
+def topic_columns(env: Environment, rel: str, page, memo=None, key=None) -> dict[str, Markup]:
     """Each city's column of the topic page ``page`` (at ``rel``), by plan ID, rendered with
-    templates/_topic_column.md.j2 or taken from ``cache`` under ``key(coverage, deferred)`` ("" = no key)."""
+    templates/_topic_column.md.j2 or taken from ``memo`` (a :class:`cache.Memo`) under
+    ``key(coverage, deferred)`` ("" = not kept)."""
     module = None
+
+    def make(c, deferred: bool) -> str:
+        nonlocal module
+        if module is None:
+            module = env.get_template("_topic_column.md.j2").make_module(
+                {"href": href_global(rel), "link": routes.linker(rel)})
+        return str(module.column(c, deferred))
+
     out = {}
     for c, deferred in [(c, False) for c in page.shown] + [(c, True) for c in page.deferred] + \
             [(c, False) for c in page.absent]:
-        k = key(c, deferred) if key and cache is not None else ""
-        if k and k in cache.kept:
-            html = cache.kept[k]
-        else:
-            if module is None:
-                module = env.get_template("_topic_column.md.j2").make_module(
-                    {"href": href_global(rel), "link": routes.linker(rel)})
-            html = str(module.column(c, deferred))
-            if cache is not None:
-                cache.rendered += 1
-        if k:
-            cache.used[k] = html
+        k = key(c, deferred) if key and memo is not None else ""
+        html = memo.get(k, lambda: make(c, deferred)) if k else make(c, deferred)
         out[c.plan.id] = Markup(html)
     return out
 
@@ -478,9 +465,8 @@ class PageRenderer:
         self.reused: list[str] = []
         self.render_key = render_key(corpus.data_dir) if corpus.data_dir else ""
         # the column cache of topic pages: rendered columns by key (see topic()), kept beside the docs folder
-        from .cache import read_kept
-        self.columns_file = docs.parent / f".{docs.name}.columns.pickle"
-        self.columns = ColumnCache(read_kept(self.columns_file) or {} if self.render_key else {})
+        from .cache import Memo
+        self.columns = Memo(docs.parent / f".{docs.name}.columns.pickle" if self.render_key else None)
 
     def reuse(self, rel: str, *parts: str) -> bool:
         """True when the page at ``rel`` was last rendered from the same parts and is still in the docs
@@ -498,11 +484,7 @@ class PageRenderer:
 
     def save_keys(self) -> None:
         self.keys_file.write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
-        if self.render_key and self.columns.changed:
-            import pickle
-
-            from .cache import write_atomic
-            write_atomic(self.columns_file, pickle.dumps(self.columns.used, protocol=pickle.HIGHEST_PROTOCOL))
+        self.columns.save()
 
     def page(self, rel: str, tpl: str, data: str, **context) -> None:
         """Render ``tpl`` into ``rel``; templates get ``link(kind, id, anchor)`` relative to this page."""
@@ -706,7 +688,7 @@ def write_pages(corpus: Corpus, docs: Path, lang: Lang = ZH, writer: Writer | No
     nav = renderer.all()
     renderer.save_keys()
     reused[lang.code] = renderer.reused
-    columns_rendered[lang.code] = renderer.columns.rendered
+    columns_rendered[lang.code] = renderer.columns.made
     return nav
 
 

@@ -318,15 +318,12 @@ def provision_doc(ref: ProvisionRef, lang: Lang) -> Doc:
     return Doc(ref.anchor, title, p.text, rows, cities, "、".join([*p.lead, *p.partners]))
 
 
-_CHANGED = "\0changed"  # in collect's ``pages``: set when an entry was added, renewed or dropped
-_DICT = "\0dict"  # in collect's ``pages``: the dictionary key (_DICT_KEY) its segmented texts were made with
-
-
-def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True, pages: dict | None = None) -> list[Group]:
+def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True, pages=None) -> list[Group]:
     """Every searchable page of one language's built site, with the provisions under their plan pages.
 
-    ``pages`` (kept between builds): what each page gave (:func:`page_docs`) under its file's identity
-    (inode, size, time); a page MkDocs did not write again is not read again. Updated in place."""
+    ``pages`` (a :class:`cache.Memo` kept between builds): what each page gave (:func:`page_docs`) and the
+    words of its texts, under its file's identity (inode, size, time); a page MkDocs did not write again is
+    not read or segmented again."""
     others = {lg.prefix.strip("/") for lg in LANGS if lg.prefix and lg.prefix != lang.prefix}
     by_plan_url = {}
     for ref in corpus.provisions:
@@ -335,7 +332,6 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True,
             url = url.rstrip("/") + ".html"
         by_plan_url.setdefault(url, []).append(ref)
     groups: list[Group] = []
-    visited: set[str] = set()
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         top = rel.split("/", 1)[0]
@@ -347,30 +343,23 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True,
             found = page_docs(path, title_only=bool(refs))
         else:
             st = path.stat()
-            stamp = (st.st_ino, st.st_size, st.st_mtime_ns, bool(refs))
-            seen = pages.get(rel)
-            if seen is None or seen[0] != stamp:
-                found = page_docs(path, title_only=bool(refs))
-                texts = {x for d in (found[1] if found else ()) for x in (d.text, d.title, d.index_title, d.index_text, *d.rows)}
-                seen = pages[rel] = (stamp, found, {x: terms_of(x) for x in texts})
-                pages[_CHANGED] = True
-            else:
-                _TERMS.update(seen[2])  # the page's texts as segmented when it was first read
-            visited.add(rel)
-            found = seen[1]
+            found, terms = pages.get((rel, st.st_ino, st.st_size, st.st_mtime_ns, bool(refs)),
+                                     lambda: _page_and_terms(path, bool(refs)))
+            _TERMS.update(terms)  # the page's texts as segmented when it was first read
         if found is None and not refs:
             continue
         title, docs = found or (lang.city(refs[0].plan), [])
         docs = docs[:1] if refs else docs  # a plan page: its title, then one document per provision
         docs += [provision_doc(r, lang) for r in refs]
         groups.append(Group(url, title, "plan" if refs else "page", docs))
-    if pages is not None:
-        gone = [rel for rel in pages if rel not in visited and rel not in (_CHANGED, _DICT)]
-        for rel in gone:
-            del pages[rel]
-        if gone:
-            pages[_CHANGED] = True
     return groups
+
+
+def _page_and_terms(path: Path, title_only: bool):
+    """:func:`page_docs` of a page, and the words of each of its documents' texts."""
+    found = page_docs(path, title_only)
+    texts = {x for d in (found[1] if found else ()) for x in (d.text, d.title, d.index_title, d.index_text, *d.rows)}
+    return found, {x: terms_of(x) for x in texts}
 
 
 # ---------------------------------------------------------------- the index -----------------------------
@@ -398,16 +387,15 @@ def _deltas(ids: list[int]) -> list[int]:
     return out
 
 
-def build_index(groups: list[Group], synonyms: list[list[str]], seen: dict | None = None) -> tuple[dict, dict[str, list], list[list]]:
+def build_index(groups: list[Group], synonyms: list[list[str]], seen=None) -> tuple[dict, dict[str, list], list[list]]:
     """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``.
-    ``seen``: the synonym groups each document's text was found to hold, by a digest of the text, kept
-    between builds with the same synonyms (:func:`write_index`); updated in place."""
+    ``seen`` (a :class:`cache.Memo`, kept between builds with the same synonyms: :func:`write_index`): the
+    synonym groups each document's text holds, by a digest of the text."""
     postings: dict[str, list[int]] = {}
     titles: dict[str, list[int]] = {}
     records: list[list] = []
     meta_groups: list[list] = []
     matchers = _synonym_matchers(synonyms)
-    used: dict[bytes, tuple[int, ...]] = {}
     n = 0
     for g in groups:
         meta_groups.append([g.title, g.url, g.kind, n])
@@ -416,12 +404,14 @@ def build_index(groups: list[Group], synonyms: list[list[str]], seen: dict | Non
             title = d.title + " " + d.index_title
             tterms = terms_of(d.title) | terms_of(d.index_title)  # = terms_of(title), parts cached apart
             allterms = terms_of(d.text).union(*map(terms_of, d.rows), terms_of(d.index_text), tterms)
-            digest = hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest()
-            found = seen.get(digest) if seen is not None else None
-            if found is None:
-                folded = fold(body + " " + title)
-                found = tuple(i for i, m in enumerate(matchers) if m.search(folded))
-            used[digest] = found
+            def held(text: str = body + " " + title) -> tuple[int, ...]:
+                folded = fold(text)
+                return tuple(i for i, m in enumerate(matchers) if m.search(folded))
+
+            if seen is None:
+                found = held()
+            else:
+                found = seen.get(hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest(), held)
             syn = {synonym_key(i) for i in found}
             for t in allterms | syn:
                 postings.setdefault(t, []).append(n)
@@ -430,10 +420,6 @@ def build_index(groups: list[Group], synonyms: list[list[str]], seen: dict | Non
             text = d.text if g.kind == "plan" else d.text[:MAX_PAGE_TEXT]
             records.append([d.anchor, d.title, text] + ([d.rows] if d.rows else []))
             n += 1
-    if seen is not None and used.keys() != seen.keys():
-        seen.clear()
-        seen.update(used)
-        seen[_CHANGED] = True
     pairs = fold_pairs()
     chars = set("".join(postings))
     ts = [(t, s) for t, s in sorted(pairs.items()) if s in chars]
@@ -550,22 +536,14 @@ def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]
                 directory_urls: bool = True, cache: Path | None = None) -> Written:
     """After MkDocs built one language into ``site``: write ``site/search/`` (see the module docstring).
     ``cache``: a file kept between builds of ``site`` in which :func:`collect` keeps what each page gave."""
-    import pickle
+    from .cache import Memo
 
-    from .cache import read_kept, write_atomic
-
-    pages = (read_kept(cache) or {}) if cache else None
-    if pages is not None and pages.get(_DICT) != _DICT_KEY:
-        pages = {_DICT: _DICT_KEY}
+    pages = Memo(cache, _DICT_KEY) if cache else None
+    seen = Memo(cache.with_name(cache.name.replace("pages", "synonyms")), repr((synonyms, _DICT_KEY))) if cache else None
     groups = collect(site, corpus, lang, directory_urls, pages)
-    if cache and pages.pop(_CHANGED, False):
-        write_atomic(cache, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
-    syn_file = cache.with_name(cache.name.replace("pages", "synonyms")) if cache else None
-    syn_key = repr((synonyms, _DICT_KEY))
-    kept = (read_kept(syn_file) or {}) if syn_file else {}
-    seen = kept.get("found", {}) if kept.get("key") == syn_key else {}
-    meta, table, records = build_index(groups, synonyms, seen if syn_file else None)
-    if syn_file and seen.pop(_CHANGED, False):
-        write_atomic(syn_file, pickle.dumps({"key": syn_key, "found": seen}, protocol=pickle.HIGHEST_PROTOCOL))
+    meta, table, records = build_index(groups, synonyms, seen)
+    for memo in (pages, seen):
+        if memo:
+            memo.save()
     meta["lang"] = lang.code
     return write_files(site / "search", meta, table, records)

@@ -52,13 +52,17 @@ SYN = [["drg", "drgs", "按疾病诊断相关分组", "按疾病相关诊断分�
 def test_synonym_matches_kept_between_builds_give_the_same_index():
     """build_index with the synonym matches of an earlier build (write_index keeps them by text digest):
     the same index as from nothing, and the kept matches are what decides (a wrong kept entry shows)."""
-    seen: dict = {}
+    from policy_compare.cache import Memo
+
+    seen = Memo()
     fresh = search.build_index(groups_fixture(), SYN)
-    assert search.build_index(groups_fixture(), SYN, seen) == fresh and seen.pop(search._CHANGED)
-    assert search.build_index(groups_fixture(), SYN, seen) == fresh and search._CHANGED not in seen
-    for digest, found in seen.items():
-        seen[digest] = (1,) if found == (0,) else found
-    assert search.synonym_key(0) not in search.build_index(groups_fixture(), SYN, seen)[1]
+    assert search.build_index(groups_fixture(), SYN, seen) == fresh and seen.made
+    again = Memo()
+    again.kept = dict(seen.used)
+    assert search.build_index(groups_fixture(), SYN, again) == fresh and again.made == 0
+    wrong = Memo()
+    wrong.kept = {digest: (1,) if found == (0,) else found for digest, found in seen.used.items()}
+    assert search.synonym_key(0) not in search.build_index(groups_fixture(), SYN, wrong)[1]
 
 
 def test_index_holds_both_scripts_under_one_term_and_synonym_groups():
