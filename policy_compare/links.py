@@ -141,7 +141,10 @@ class Link:
 
 
 def strength(score: float) -> str:
-    return next(name for floor, name in STRENGTH if score >= floor)
+    for floor, name in STRENGTH:
+        if score >= floor:
+            return name
+    return STRENGTH[-1][1]
 
 
 def eligible(ref) -> bool:
@@ -180,6 +183,31 @@ def _exact(X, rows, cols, chunk: int = 200_000):
     return out
 
 
+def _by_row_best_first(rows, cols, vals, n_cols: int):
+    """(rows, cols) ordered by row, then value (largest first), then column: what
+    ``np.lexsort((cols, -vals, rows))`` gives, by one sort of a 64-bit key (row, inverted value bits, column)
+    where it fits (values are non-negative float32, whose bit patterns order like the values)."""
+    import numpy as np
+    col_bits = max(1, int(n_cols - 1).bit_length())
+    row_bits = max(1, int(rows.max()).bit_length()) if len(rows) else 1
+    if row_bits + 32 + col_bits > 64:
+        order = np.lexsort((cols, -vals, rows))
+        return rows[order], cols[order]
+    inverted = (~vals.astype(np.float32).view(np.uint32)).astype(np.uint64)
+    key = (rows.astype(np.uint64) << np.uint64(32 + col_bits)) | (inverted << np.uint64(col_bits)) | cols.astype(np.uint64)
+    key.sort()
+    return (key >> np.uint64(32 + col_bits)).astype(np.int64), (key & np.uint64((1 << col_bits) - 1)).astype(np.int64)
+
+
+def _rank_in_row(rows):
+    """Each entry's place in its row (0 for the first) when the entries are sorted by row."""
+    import numpy as np
+    if not len(rows):
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    return np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+
+
 def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
     """For each row of X: its k best rows owned by another plan, found through the probe copy of X and
     scored exactly on X. Returns (rows, cols, cosines), each row's best first, ties by column order (rows are
@@ -190,14 +218,10 @@ def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
     R, Cs = [], []
     for start in range(0, X.shape[0], chunk):
         C = (probe[start:start + chunk] @ PT).tocoo()
-        rows, cols, vals = C.row + start, C.col, C.data
-        keep = plan_of[owner[cols]] != plan_of[owner[rows]]
-        rows, cols, vals = rows[keep], cols[keep], vals[keep]
-        order = np.lexsort((cols, -vals, rows))
-        rows, cols = rows[order], cols[order]
-        first = np.searchsorted(rows, rows, side="left")
-        rank = np.arange(len(rows)) - first
-        take = rank < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
+        keep = plan_of[owner[C.col]] != plan_of[owner[C.row + start]]
+        rows, cols = _by_row_best_first(C.row[keep], C.col[keep], C.data[keep], X.shape[0])
+        rows += start
+        take = _rank_in_row(rows) < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
         R.append(rows[take])
         Cs.append(cols[take])
     rows = np.concatenate(R) if R else np.zeros(0, np.int64)
@@ -205,8 +229,7 @@ def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
     exact = _exact(X, rows, cols)
     order = np.lexsort((cols, -exact, rows))
     rows, cols, exact = rows[order], cols[order], exact[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-    take = rank < k
+    take = _rank_in_row(rows) < k
     return rows[take], cols[take], exact[take]
 
 
@@ -226,9 +249,13 @@ class Index:
         plans = {pid: n for n, pid in enumerate(sorted({r.plan.id for r in items}))}
         self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
         self.sent_owner = np.array([i for i, ss in enumerate(self.sents) for _ in ss], dtype=np.int64)
+        self.first_sentence = [0] * len(items)  # global number of each provision's first sentence
+        for i in range(1, len(items)):
+            self.first_sentence[i] = self.first_sentence[i - 1] + len(self.sents[i - 1])
         sent_tokens = [_words(s, self.tok) for ss in self.sents for _, s in ss]
         self.prov_tokens = prov_tokens
         self.prov_words = [frozenset(t) for t in prov_tokens]  # each provision's words, built once
+        self._rank = None
         self.P = None
         for max_df in ((MAX_DF, 1.0) if len(items) > 20 else (1.0,)) if items else ():
             self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=max_df, dtype=np.float32)
@@ -242,10 +269,34 @@ class Index:
         # the largest idf a word can have here (held by one provision): rarity = idf / this, in (0, 1]
         self.idf_top = math.log((1 + len(items)) / 2) + 1 if items else 1.0
 
+    @property
+    def rank(self) -> dict[str, int]:
+        """Every word's place in the order shared words are shown in: weightiest (idf × length) first, then
+        by the word."""
+        if self._rank is None:
+            words = set().union(*self.prov_words) if self.prov_words else set()
+            order = sorted(words, key=lambda w: (-self.idf.get(w, 0.0) * len(w), w))
+            self._rank = {w: n for n, w in enumerate(order)}
+        return self._rank
+
     def rarity(self, i: int, j: int) -> float:
         """The rarest word provisions i and j share, as its idf over the largest possible one (0: none)."""
         common = self.prov_words[i] & self.prov_words[j]
         return max((self.idf.get(w, 0.0) for w in common), default=0.0) / self.idf_top
+
+    def rarities(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """:meth:`rarity` of many pairs at once (the same values, in the same types), by sparse products:
+        the words a provision holds are the nonzeros of its row of P (every weight is positive)."""
+        import numpy as np
+        if not pairs or self.P is None:
+            return [0.0] * len(pairs)
+        held = self.P.copy()
+        held.data[:] = 1
+        weighted = held.multiply(self.vec.idf_.astype(held.dtype)).tocsr()
+        I = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        J = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
+        top = np.asarray(weighted[I].multiply(held[J]).max(axis=1).todense()).ravel()
+        return [0.0 if t == 0 else t / self.idf_top for t in top]
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
         """(i, j) with i < j -> (provision cosine, best sentence cosine, sentence of i, sentence of j)."""
@@ -277,12 +328,7 @@ class Index:
 
     def sentence(self, i: int, s: int) -> tuple[str, str]:
         """(verbatim, matching text) of global sentence s, which belongs to provision i."""
-        offset = s - self._first_sentence(i)
-        return self.sents[i][offset]
-
-    def _first_sentence(self, i: int) -> int:
-        import numpy as np
-        return int(np.searchsorted(self.sent_owner, i, side="left"))
+        return self.sents[i][s - self.first_sentence[i]]
 
 
 def score(prov_cos: float, sent_cos: float, rarity: float) -> float:
@@ -294,14 +340,12 @@ def shared_terms(wa: set[str], wb: set[str], b: str, shown_b: str, index: Index,
     """Words both sides use (``wa``, ``wb``), rarest first, as ``shown_b`` writes them (``b`` is its
     Simplified matching text); a word inside a longer shared word is left out (家庭医生签约服务 rather than
     家庭医生 and 签约)."""
-    common = sorted(wa & wb, key=lambda w: (-index.idf.get(w, 0.0) * len(w), w))
-    kept: list[str] = []
-    for w in sorted(common, key=lambda w: (-len(w), w)):
-        if not any(w in k for k in kept):
-            kept.append(w)
-    ranked = [w for w in common if w in kept]
+    common = sorted(wa & wb, key=index.rank.__getitem__)
+    every = "\0".join(common)
     out = []
-    for w in ranked:
+    for w in common:  # found again in the joined words: inside a longer one, not shown
+        if every.count(w) > 1:
+            continue
         shown = _as_written(w, b, shown_b)
         if shown:
             out.append(shown)
@@ -329,11 +373,13 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
     index = Index(items, tuple(words))
     blocked = {frozenset(p) for p in suppress}
     scored: dict[int, list[tuple]] = {}
-    for (i, j), (pc, sc, si, sj) in sorted(index.candidates().items()):
+    candidates = sorted(index.candidates().items())
+    rarities = index.rarities([pair for pair, _ in candidates])
+    for ((i, j), (pc, sc, si, sj)), rarity in zip(candidates, rarities):
         a, b = items[i], items[j]
         if frozenset((a.id, b.id)) in blocked:
             continue
-        s = round(score(pc, sc, index.rarity(i, j)), 3)
+        s = round(score(pc, sc, rarity), 3)
         topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
         if not is_match(s, set(topics)):
             continue
