@@ -187,3 +187,27 @@ def test_end_to_end_a_malformed_plan_keeps_the_previous_site(tmp_path: Path):
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob(".build-*"))
+
+
+def test_libyaml_reads_every_real_file_as_the_bounded_python_loader_does(monkeypatch):
+    """Plain files are parsed by libyaml (load._fast_node); anything with an anchor, alias, tag, deep nesting
+    or a syntax error is left to the bounded Python loader, whose messages the cases above check. On every
+    real data file the two give the same data and the same line of every key."""
+    from policy_compare import load
+
+    files = sorted((ROOT / "data").rglob("*.yaml"))
+    assert len(files) >= 10
+    fast = [load.load_yaml(path) for path in files]
+    assert all(load._fast_node(load.read_text(path)) is not None for path in files)
+    monkeypatch.setattr(load, "_fast_node", lambda text: None)
+    slow = [load.load_yaml(path) for path in files]
+    for path, (a, pa), (b, pb) in zip(files, fast, slow):
+        assert (a.data, a.lines, pa) == (b.data, b.lines, pb), path
+
+
+@pytest.mark.parametrize("text", ["a: &x [1]\nb: *x\n", "a: !!str 1\n", "a: [1\n", "---\na: 1\n---\nb: 2\n",
+                                  "[" * 64 + "1" + "]" * 64])
+def test_libyaml_leaves_anything_the_bounds_look_at_to_the_python_loader(text: str):
+    from policy_compare import load
+
+    assert load._fast_node(text) is None
