@@ -59,12 +59,22 @@ def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[s
     return out
 
 
-def bundled(name: str, data: bytes) -> bytes:
-    """A site file as the bundle holds it: HTML and deferred city columns with file:// ready links."""
+def _kind(name: str) -> str:
+    """How the bundle holds a site file: "html" and "fragment" (deferred city columns) are rewritten."""
     if name.endswith(".html"):
-        return rewrite_html(data.decode("utf-8")).encode("utf-8")
+        return "html"
     parts = name.split("/")
     if name.endswith(".js") and "topics" in parts[:-1] and parts[-2] != "topics":
+        return "fragment"
+    return "plain"
+
+
+def bundled(name: str, data: bytes) -> bytes:
+    """A site file as the bundle holds it: HTML and deferred city columns with file:// ready links."""
+    kind = _kind(name)
+    if kind == "html":
+        return rewrite_html(data.decode("utf-8")).encode("utf-8")
+    if kind == "fragment":
         return rewrite_fragment(data.decode("utf-8")).encode("utf-8")
     return data
 
@@ -110,9 +120,10 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     """The bundle as a zip with every entry below ``top/``, straight from the built site (no copy on disk).
 
     With ``keep`` (a folder kept between builds), the zip and the digest of each entry's site file are kept
-    there, and an entry whose file has not changed (the same file: inode, size and modification time; the
-    built site's files are replaced, never written into, :func:`sitebuild.link_tree`) is copied compressed
-    from the kept zip instead of being rewritten and deflated again. Either way the zip has the same bytes as one written from scratch:
+    there, and an entry whose file was in the last zip (the same file: inode, size and modification time,
+    under this name or another that the bundle holds alike, as search files the index linked from its last
+    version; the built site's files are replaced, never written into, :func:`sitebuild.link_tree`) is
+    copied compressed from the kept zip instead of being rewritten and deflated again. Either way the zip has the same bytes as one written from scratch:
     entries in name order, deflated at one level, with the build's date (:func:`sitebuild.write_zip`)."""
     import pickle
     import zipfile
@@ -130,9 +141,14 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     if kept_zip and kept_zip.is_file() and old.get("stamp") == stamp and old.get("top") == top:
         try:
             source = open(kept_zip, "rb")
-            with zipfile.ZipFile(source) as z:
-                reusable = {i.filename[len(top) + 1:]: i for i in z.infolist()
-                            if old["files"].get(i.filename[len(top) + 1:]) == digests.get(i.filename[len(top) + 1:])}
+            with zipfile.ZipFile(source) as z:  # by the file's identity: a file moved or linked elsewhere counts
+                entries = {}
+                for info in z.infolist():
+                    name = info.filename[len(top) + 1:]
+                    if name in old["files"]:
+                        entries[(old["files"][name], _kind(name))] = info
+                reusable = {name: entries[(ident, _kind(name))] for name, ident in digests.items()
+                            if (ident, _kind(name)) in entries}
         except (OSError, zipfile.BadZipFile, KeyError):
             reusable = {}
     fresh = [(name, path) for name, path in members if name not in reusable]

@@ -33,6 +33,7 @@ import hashlib
 import html.parser
 import json
 import math
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -454,19 +455,40 @@ def write_files(folder: Path, meta: dict, table: dict[str, list], records: list[
         files[f"d/{j // CHUNK}.js"] = _js(f"d/{j // CHUNK}", records[j:j + CHUNK])
     version = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:10]
     meta = {**meta, "v": version, "shards": shards}
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / version / "t").mkdir(parents=True)
-    (folder / version / "d").mkdir()
+    new = folder / f".{version}.new"
+    if new.exists():
+        shutil.rmtree(new)
+    earlier = [d for d in folder.iterdir() if d.is_dir()] if folder.is_dir() else []
+    (new / "t").mkdir(parents=True)
+    (new / "d").mkdir()
     sizes = {}
     for rel, text in files.items():
         data = text.encode("utf-8")
-        (folder / version / rel).write_bytes(data)
+        _write_or_link(new / rel, data, [d / rel for d in earlier])
         sizes[f"{version}/{rel}"] = len(data)
+    for d in earlier:
+        shutil.rmtree(d)
+    new.rename(folder / version)
     data = _js("meta", meta).encode("utf-8")
-    (folder / "meta.js").write_bytes(data)
+    _write_or_link(folder / "meta.js", data, [])
     sizes["meta.js"] = len(data)
     return Written(folder, meta["n"], len(table), shards, sizes)
+
+
+def _write_or_link(path: Path, data: bytes, earlier: list[Path]) -> None:
+    """``path`` with these bytes: a hard link to an earlier file that has them (the offline zip then
+    reuses its entry), else a new file. ``path`` itself is left alone if it has them, and otherwise
+    replaced, never written into (the kept site shares its files with the published one)."""
+    for old in [path, *earlier]:
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                if old != path:
+                    os.link(old, path)
+                return
+        except OSError:
+            continue
+    path.unlink(missing_ok=True)
+    path.write_bytes(data)
 
 
 def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:

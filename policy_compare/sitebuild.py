@@ -87,12 +87,15 @@ class _NoDirtyWarning(logging.Filter):
 @contextmanager
 def _replacing_writes(site: Path) -> Iterator[None]:
     """While MkDocs builds into ``site``: each file it writes or copies is unlinked first, so a new file
-    takes its place and a file shared with the published site (a hard link) is never written into."""
+    takes its place and a file shared with the published site (a hard link) is never written into; a file
+    written with the bytes it already has is left alone (the offline zip then reuses its entry)."""
     from mkdocs import utils
 
     write_file, copy_file = utils.write_file, utils.copy_file
 
     def replacing_write(content: bytes, output_path: str) -> None:
+        if _holds(output_path, content):  # the same bytes (404.html, sitemap.xml): the file stays as it is
+            return
         _unlink(output_path)
         write_file(content, output_path)
 
@@ -112,6 +115,17 @@ def _replacing_writes(site: Path) -> Iterator[None]:
     finally:
         utils.write_file, utils.copy_file = write_file, copy_file
         log.removeFilter(quiet)
+
+
+def _holds(path: str, content: bytes) -> bool:
+    """Whether the file at ``path`` has exactly these bytes."""
+    try:
+        if os.path.getsize(path) != len(content):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == content
+    except OSError:
+        return False
 
 
 def _unlink(path: str) -> None:
