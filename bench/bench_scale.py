@@ -73,10 +73,15 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(cmd: list[str], env=None) -> tuple[float, float]:
+SAMPLE_EVERY = 1.0  # seconds between memory samples: one sample of a 1.5 GB process tree costs ~20-50 ms of
+# a core (the kernel walks its page tables), which at 0.2 s took a fifth of a core from the build measured
+
+
+def run(cmd: list[str], env=None, sample: bool = True) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one child process: the larger of its own peak RSS (wait4, which
     also covers its largest descendant) and the largest memory of its process tree (:func:`tree_rss_mb`),
-    sampled every 0.2 s (the build forks one process per language)."""
+    sampled every SAMPLE_EVERY s (the build forks one process per language). ``sample`` False: the tree is
+    not sampled (rebuilds, whose wall time is what is reported)."""
     import threading
 
     with tempfile.TemporaryFile() as err:
@@ -85,15 +90,17 @@ def run(cmd: list[str], env=None) -> tuple[float, float]:
         peak_tree = [0.0]
         done = threading.Event()
 
-        def sample() -> None:
-            while not done.wait(0.2):
+        def sampling() -> None:
+            while not done.wait(SAMPLE_EVERY):
                 peak_tree[0] = max(peak_tree[0], tree_rss_mb(proc.pid))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=sampling, daemon=True)
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         done.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
@@ -102,9 +109,9 @@ def run(cmd: list[str], env=None) -> tuple[float, float]:
     return wall, max(usage.ru_maxrss / 1024, peak_tree[0])
 
 
-def build(data: Path, out: Path, report: Path) -> tuple[float, float, dict]:
+def build(data: Path, out: Path, report: Path, sample: bool = True) -> tuple[float, float, dict]:
     code = BUILD_ONE.format(root=str(ROOT), data=str(data), out=str(out), report=str(report))
-    wall, peak = run([sys.executable, "-c", code])
+    wall, peak = run([sys.executable, "-c", code], sample=sample)
     return wall, peak, json.loads(report.read_text())
 
 
@@ -185,9 +192,9 @@ def measure(n: int, tmp: Path, runs: int) -> dict:
     text = edited.read_text(encoding="utf-8")
     warms, edits = [], []
     for i in range(REBUILDS):  # nothing changed, then the edit; the median of each
-        warms.append(build(data, out, tmp / "report-warm.json")[0])
+        warms.append(build(data, out, tmp / "report-warm.json", sample=False)[0])
         edited.write_text(text.replace("summary_en: ", f"summary_en: (edited {i}) ", 1), encoding="utf-8")
-        edit, _, report_i = build(data, out, tmp / "report-edit.json")
+        edit, _, report_i = build(data, out, tmp / "report-edit.json", sample=False)
         edits.append((edit, report_i))
     edited.write_text(text, encoding="utf-8")
     warm = sorted(warms)[len(warms) // 2]

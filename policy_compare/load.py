@@ -53,6 +53,25 @@ class Document:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
 
+    # Kept in the per-plan cache, a document is read back on every build, but its data and lines are
+    # needed only to report a problem: they are pickled as one opaque blob, unpickled on first use.
+    def __getstate__(self):
+        import pickle
+        return {"path": self.path, "display": self.display,
+                "_blob": pickle.dumps((self.data, self.lines), protocol=pickle.HIGHEST_PROTOCOL)}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str):
+        blob = self.__dict__.get("_blob")
+        if name in ("data", "lines") and blob is not None:
+            import pickle
+            self.data, self.lines = pickle.loads(blob)
+            del self.__dict__["_blob"]
+            return self.__dict__[name]
+        raise AttributeError(name)
+
     def line_of(self, loc: PathKey) -> int:
         """Line of the longest known prefix of ``loc`` (the parent when a key is missing)."""
         loc = tuple(loc)
