@@ -22,11 +22,15 @@ _PLAIN = re.compile(r"[\w .,:;/%+=-]*\Z")  # IDs, numbers, plain words: nothing 
 def md(value) -> Markup:
     """Data text, safe in Markdown and in HTML text and attribute values (see ``_ENTITIES``).
     Markup (labels, rendered fragments) passes unchanged; everything else is data and is escaped."""
-    if type(value) is Markup:  # the common case (rendered fragments): as it is
+    kind = type(value)
+    if kind is Markup:  # the common case (rendered fragments): as it is
         return value
-    if isinstance(value, Markup) or hasattr(value, "__html__"):
+    if kind is str:
+        text = value
+    elif isinstance(value, Markup) or hasattr(value, "__html__"):
         return Markup(value.__html__())
-    text = "" if value is None else str(value)
+    else:
+        text = "" if value is None else str(value)
     return Markup(text if _PLAIN.match(text) and not _emphasis(text) else text.translate(_ENTITIES))
 
 
