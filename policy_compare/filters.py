@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -26,11 +27,17 @@ def md(value) -> Markup:
     if kind is Markup:  # the common case (rendered fragments): as it is
         return value
     if kind is str:
-        text = value
-    elif isinstance(value, Markup) or hasattr(value, "__html__"):
+        return _escaped(value)
+    if kind is int:
+        return Markup(value)
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
         return Markup(value.__html__())
-    else:
-        text = "" if value is None else str(value)
+    return _escaped("" if value is None else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str) -> Markup:
+    """:func:`md` of a text (the same names and labels are printed on many pages: kept, by the text)."""
     return Markup(text if _PLAIN.match(text) and not _emphasis(text) else text.translate(_ENTITIES))
 
 
