@@ -183,6 +183,23 @@ def _exact(X, rows, cols, chunk: int = 200_000):
     return out
 
 
+BUCKETS = 256  # value buckets of _may_be_among_best
+
+
+def _may_be_among_best(rows, vals, n_rows: int, keep: int):
+    """A mask of the entries that may be among the ``keep`` largest values of their row (all of those, and
+    the others of the bucket the keep-th falls in): values are counted in BUCKETS buckets per row, so only
+    a few dozen entries a row are sorted instead of hundreds. The sort after it gives the same order."""
+    import numpy as np
+    if not len(rows):
+        return np.zeros(0, bool)
+    bucket = BUCKETS - 1 - np.clip((vals * BUCKETS).astype(np.int64), 0, BUCKETS - 1)  # 0: the largest values
+    counts = np.bincount(rows * BUCKETS + bucket, minlength=n_rows * BUCKETS).reshape(n_rows, BUCKETS)
+    running = np.cumsum(counts, axis=1)
+    limit = np.where(running[:, -1] >= keep, np.argmax(running >= keep, axis=1), BUCKETS - 1)
+    return bucket <= limit[rows]
+
+
 def _by_row_best_first(rows, cols, vals, n_cols: int):
     """(rows, cols) ordered by row, then value (largest first), then column: what
     ``np.lexsort((cols, -vals, rows))`` gives, by one sort of a 64-bit key (row, inverted value bits, column)
@@ -219,7 +236,9 @@ def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
     for start in range(0, X.shape[0], chunk):
         C = (probe[start:start + chunk] @ PT).tocoo()
         keep = plan_of[owner[C.col]] != plan_of[owner[C.row + start]]
-        rows, cols = _by_row_best_first(C.row[keep], C.col[keep], C.data[keep], X.shape[0])
+        rows, cols, vals = C.row[keep], C.col[keep], C.data[keep]
+        likely = _may_be_among_best(rows, vals, C.shape[0], 2 * k)
+        rows, cols = _by_row_best_first(rows[likely], cols[likely], vals[likely], X.shape[0])
         rows += start
         take = _rank_in_row(rows) < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
         R.append(rows[take])
