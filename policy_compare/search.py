@@ -36,6 +36,7 @@ import math
 import os
 import re
 import shutil
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -381,19 +382,16 @@ def _js(key: str, data) -> str:
 
 
 def _deltas(ids: list[int]) -> list[int]:
-    out, last = [], 0
-    for i in ids:
-        out.append(i - last)
-        last = i
-    return out
+    """Ascending IDs as gaps (the first from 0)."""
+    return [b - a for a, b in zip([0, *ids], ids)]
 
 
 def build_index(groups: list[Group], synonyms: list[list[str]], seen=None) -> tuple[dict, dict[str, list], list[list]]:
     """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``.
     ``seen`` (a :class:`cache.Memo`, kept between builds with the same synonyms: :func:`write_index`): the
     synonym groups each document's text holds, by a digest of the text."""
-    postings: dict[str, list[int]] = {}
-    titles: dict[str, list[int]] = {}
+    postings: dict[str, list[int]] = defaultdict(list)
+    titles: dict[str, list[int]] = defaultdict(list)
     records: list[list] = []
     meta_groups: list[list] = []
     matchers = _synonym_matchers(synonyms)
@@ -414,10 +412,10 @@ def build_index(groups: list[Group], synonyms: list[list[str]], seen=None) -> tu
             else:
                 found = seen.get(hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest(), held)
             syn = {synonym_key(i) for i in found}
-            for t in allterms | syn:
-                postings.setdefault(t, []).append(n)
+            for t in allterms | syn if syn else allterms:
+                postings[t].append(n)
             for t in tterms:
-                titles.setdefault(t, []).append(n)
+                titles[t].append(n)
             text = d.text if g.kind == "plan" else d.text[:MAX_PAGE_TEXT]
             records.append([d.anchor, d.title, text] + ([d.rows] if d.rows else []))
             n += 1
