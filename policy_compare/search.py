@@ -292,6 +292,9 @@ def page_docs(path: Path, title_only: bool = False) -> tuple[str, list[Doc]] | N
     if title_only and "</h1>" in html_text:  # the title and the text under it (issuer, document number …)
         end = html_text.find("<h2", html_text.index("</h1>"))
         html_text = html_text[:end] if end > 0 else html_text
+    start = html_text.find("<article")  # nothing before the article is read (but a search meta tag)
+    if start > 0 and 'name="pc-search"' not in head:
+        html_text = html_text[start:]
     parser = _PageText()
     parser.feed(html_text)
     if parser.excluded_page or not parser.sections:
