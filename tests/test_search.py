@@ -177,3 +177,30 @@ def test_a_broken_synonyms_file_gives_one_line_per_problem(tmp_path):
     ]
     assert all(str(p).startswith(str(tmp_path.name)) or "synonyms.yaml:" in str(p) for p in exc.value.problems)
     assert [p.line for p in exc.value.problems][:2] == [3, 3]
+
+
+def test_a_rewritten_index_keeps_the_files_that_did_not_change(tmp_path):
+    """write_files again: an unchanged index leaves every file as it is (the same inode); a changed one gets
+    a new version folder in which each unchanged file is a hard link to its last version (the offline zip
+    then reuses its entry), the changed files are new, and the last version folder is gone."""
+    folder = tmp_path / "search"
+    meta, table, records = search.build_index(groups_fixture(), SYN)
+    search.write_files(folder, meta, table, records)
+
+    def files() -> dict[str, int]:
+        return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.js")}
+
+    first = files()
+    search.write_files(folder, meta, table, records)
+    assert files() == first
+    changed = [row[:] for row in records]
+    changed[0][2] = changed[0][2] + " 新增"  # one document's display text: its chunk only
+    search.write_files(folder, meta, table, changed)
+    second = files()
+    old_v, new_v = {k.split("/")[0] for k in first} - {"meta.js"}, {k.split("/")[0] for k in second} - {"meta.js"}
+    assert len(old_v) == len(new_v) == 1 and old_v != new_v
+    (old,), (new,) = old_v, new_v
+    same = [k for k in first if k.startswith(old + "/") and second.get(new + k[len(old):]) == first[k]]
+    assert len(same) == len([k for k in first if k.startswith(old + "/")]) - 1  # all but the changed chunk
+    assert second[f"{new}/d/0.js"] != first[f"{old}/d/0.js"]
+    assert not (folder / old).exists() and not list(folder.glob(".*"))
