@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import re
@@ -170,9 +171,9 @@ def match_indicator(target: Target, index: dict[str, str]) -> str | None:
     return target.indicator_id or index.get(normalise_wording(target.indicator))
 
 
-@dataclass(frozen=True)
-class RelatedItem:
-    """A matching provision in another plan, and why it matched."""
+class RelatedItem(NamedTuple):
+    """A matching provision in another plan, and why it matched (a named tuple: tens of thousands are made
+    from the kept links on every build, and a frozen dataclass sets each field through object.__setattr__)."""
 
     ref: ProvisionRef
     score: float
