@@ -106,8 +106,8 @@ def pair_features(c, cats, pairs) -> tuple[list, list]:
     items = sorted((r for r in c.provisions if links.eligible(r)), key=lambda r: r.id)
     index = links.Index(items, tuple(user_words(c)))
     pos = {r.id: i for i, r in enumerate(items)}
-    first = np.searchsorted(index.sent_owner, np.arange(len(items)), side="left")
-    X, y = [], []
+    first = index.first_sentence
+    X, y, found = [], [], []
     for p in pairs:
         i, j = pos.get(p["a"]), pos.get(p["b"])
         if i is None or j is None:
@@ -116,9 +116,10 @@ def pair_features(c, cats, pairs) -> tuple[list, list]:
         si = list(range(first[i], first[i] + len(index.sents[i])))
         sj = list(range(first[j], first[j] + len(index.sents[j])))
         sc = float((index.S[si] @ index.S[sj].T).toarray().max()) if si and sj else 0.0
-        X.append((pc, sc, index.rarity(i, j)))
+        X.append((pc, sc))
+        found.append((i, j))
         y.append(bool(p["match"]))
-    return X, y
+    return [(pc, sc, r) for (pc, sc), r in zip(X, index.rarities(found))], y
 
 
 def fit(files) -> None:

@@ -298,14 +298,10 @@ class Index:
             self._rank = {w: n for n, w in enumerate(order)}
         return self._rank
 
-    def rarity(self, i: int, j: int) -> float:
-        """The rarest word provisions i and j share, as its idf over the largest possible one (0: none)."""
-        common = self.prov_words[i] & self.prov_words[j]
-        return max((self.idf.get(w, 0.0) for w in common), default=0.0) / self.idf_top
-
     def rarities(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """:meth:`rarity` of many pairs at once (the same values, in the same types), by sparse products:
-        the words a provision holds are the nonzeros of its row of P (every weight is positive)."""
+        """For each pair (i, j) of provisions: the rarest word both hold, as its idf over the largest
+        possible one (0: none), by one sparse product (the words a provision holds are the nonzeros of its
+        row of P: every weight is positive)."""
         import numpy as np
         if not pairs or self.P is None:
             return [0.0] * len(pairs)

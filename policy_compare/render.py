@@ -252,13 +252,13 @@ class Writer:
         self.write_bytes(rel, text.encode("utf-8"))
 
     def write_bytes(self, rel: str, data: bytes) -> None:
+        from .sitebuild import holds
+
         path = self.docs / rel
         self.files.append(path)
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if holds(path, data):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         self.written.append(path)
 

@@ -480,16 +480,17 @@ def _write_or_link(path: Path, data: bytes, earlier: list[Path]) -> None:
     """``path`` with these bytes: a hard link to an earlier file that has them (the offline zip then
     reuses its entry), else a new file. ``path`` itself is left alone if it has them, and otherwise
     replaced, never written into (the kept site shares its files with the published one)."""
+    from .sitebuild import holds, replace_file
+
     for old in [path, *earlier]:
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
+        if holds(old, data):
+            try:
                 if old != path:
                     os.link(old, path)
                 return
-        except OSError:
-            continue
-    path.unlink(missing_ok=True)
-    path.write_bytes(data)
+            except OSError:
+                continue
+    replace_file(path, data)
 
 
 def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:

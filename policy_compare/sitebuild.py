@@ -94,7 +94,7 @@ def _replacing_writes(site: Path) -> Iterator[None]:
     write_file, copy_file = utils.write_file, utils.copy_file
 
     def replacing_write(content: bytes, output_path: str) -> None:
-        if _holds(output_path, content):  # the same bytes (404.html, sitemap.xml): the file stays as it is
+        if holds(output_path, content):  # the same bytes (404.html, sitemap.xml): the file stays as it is
             return
         _unlink(output_path)
         write_file(content, output_path)
@@ -117,8 +117,8 @@ def _replacing_writes(site: Path) -> Iterator[None]:
         log.removeFilter(quiet)
 
 
-def _holds(path: str, content: bytes) -> bool:
-    """Whether the file at ``path`` has exactly these bytes."""
+def holds(path: str | Path, content: bytes) -> bool:
+    """Whether the file at ``path`` has exactly these bytes (its size first, then its bytes)."""
     try:
         if os.path.getsize(path) != len(content):
             return False
