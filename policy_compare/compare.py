@@ -348,40 +348,53 @@ def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
 
 
 def related_items(corpus: Corpus, catalogues: Catalogues, cache_dir: Path | None = None) -> dict[str, list[RelatedItem]]:
-    """The cross-links of every provision (:func:`links.compute_links`), as readers see them. With
+    """The cross-links of every provision (:func:`links.update_links`), as readers see them. With
     ``cache_dir``, the last result is kept there under a key of everything linking reads (each provision's
     ID, plan, script, text, responsibility quote, topics and whether it is a table; the user words, pins,
     suppressions and the code): a build whose provisions did not change in any of these (an edit to a
-    plan's header, targets or summary) reuses it."""
+    plan's header, targets or summary) reuses it. Beside it, what the linking kept (:class:`links.Kept`,
+    under a key of the code): a build whose provisions did change computes again only what the change can
+    reach."""
     from .cache import keep_only, read_kept
-    from .links import compute_links
+    from .links import update_links
     from .search import user_words
     words = tuple(user_words(corpus))
-    path = None
+    path = state_path = None
     if cache_dir is not None:
-        path = cache_dir / f"links-{links_key(corpus, catalogues, words)}.pickle"
+        code = _links_code()
+        path = cache_dir / f"links-{links_key(corpus, catalogues, words, code)}.pickle"
         kept = read_kept(path)
         if kept is not None:
             return related_from_wire(corpus, kept)
-    related = _related(corpus, compute_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words))
+        state_path = cache_dir / f"linkstate-{code}.pickle"
+    state = read_kept(state_path) if state_path is not None else None
+    raw, state = update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words, kept=state)
+    related = _related(corpus, raw)
     if path is not None:
         keep_only(path, related_wire(related))
+        keep_only(state_path, state)
     return related
 
 
-def links_key(corpus: Corpus, catalogues: Catalogues, words: tuple[str, ...]) -> str:
+def _links_code() -> str:
+    """A hash of the code and packages cross-linking runs."""
+    import hashlib
+    from importlib.metadata import version
+
+    from . import links, neighbours
+    code = b"".join(Path(m.__file__).read_bytes() for m in (links, neighbours)) + Path(__file__).read_bytes() + \
+        " ".join(version(d) for d in ("jieba", "scipy", "numpy", "opencc-python-reimplemented")).encode()
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+def links_key(corpus: Corpus, catalogues: Catalogues, words: tuple[str, ...], code: str = "") -> str:
     import hashlib
     import json
-
-    from . import links
     rows = [[r.id, r.plan.id, r.plan.script, r.provision.text, r.provision.responsibility_quote or "",
              list(r.provision.topics), bool(r.provision.table)] for r in corpus.provisions]
     text = json.dumps([rows, list(words), [list(p) for p in catalogues.pins], [list(p) for p in catalogues.suppress]],
                       ensure_ascii=False)
-    from importlib.metadata import version
-    code = Path(links.__file__).read_bytes() + Path(__file__).read_bytes() + \
-        " ".join(version(d) for d in ("jieba", "scikit-learn", "opencc-python-reimplemented")).encode()
-    return hashlib.sha256(text.encode("utf-8") + code).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8") + (code or _links_code()).encode()).hexdigest()[:16]
 
 
 def related_wire(related: dict[str, list[RelatedItem]]) -> dict[str, list[tuple]]:

@@ -42,9 +42,8 @@ CANDIDATES = 12  # neighbours kept per provision and per sentence before scoring
 MAX_DF = 0.2
 MIN_CHARS = 8
 MIN_SENTENCE_CHARS = 6
-CHUNK = 512  # rows per sparse product
-PROBE_TERMS = 8  # candidates are found through each row's strongest words only ...
-PROBE_POSTINGS = 1000  # ... and words shared by at most this many rows (exact scores are computed after)
+REUSE_UP_TO = 0.1  # an edit reaching more than this share of the rows recomputes every neighbour list
+last_run: dict = {}  # how the last update_links went: "reused" (bool), rows and pairs computed again
 STRENGTH = ((0.85, "high"), (0.7, "medium"), (0.0, "partial"))
 GENERIC_TOPICS = {"overview", "governance"}
 
@@ -156,114 +155,69 @@ def is_match(score: float, shared_topics: set[str]) -> bool:
     return score >= THRESHOLD_ANY or (score >= THRESHOLD and bool(shared_topics - GENERIC_TOPICS))
 
 
-def _probe(X):
-    """A copy of X for finding candidates: each row keeps its PROBE_TERMS heaviest words, and words held by
-    more than PROBE_POSTINGS rows are left out, so each row meets a bounded number of others."""
+IDF_EXACT = 16  # document frequencies up to this count exactly in the idf ...
+IDF_STEPS = 8  # ... larger ones (and the corpus size) on a grid of this many steps per doubling
+
+
+def quantized(n: int) -> float:
+    """A count as the idf reads it: exact up to IDF_EXACT, then the grid point at or below it (steps of 9%).
+    One edit moves a common word's count without moving its weight, so it changes no other provision's
+    vector, and cross-links can be kept for the provisions an edit cannot reach (:func:`update_links`)."""
+    if n <= IDF_EXACT:
+        return float(n)
+    return IDF_EXACT * 2.0 ** (math.floor(IDF_STEPS * math.log2(n / IDF_EXACT) + 1e-9) / IDF_STEPS)
+
+
+def idf_of(df: int, n: int) -> float:
+    """Smoothed idf (scikit-learn's formula) over the quantized counts."""
+    return math.log((1 + quantized(n)) / (1 + quantized(df))) + 1
+
+
+def _tfidf(token_lists, col: dict[str, int], idf):
+    """Rows of sublinear-tf × idf weights, L2-normalised, float32, columns in word order; each row's weights
+    depend on its own words and their idf only."""
     import numpy as np
-    X = X.tocsr(copy=True)
-    df = np.bincount(X.indices, minlength=X.shape[1])
-    X.data[df[X.indices] > max(PROBE_POSTINGS, 1)] = 0
-    for r in range(X.shape[0]):
-        lo, hi = X.indptr[r], X.indptr[r + 1]
-        if hi - lo > PROBE_TERMS:
-            row = X.data[lo:hi]
-            order = np.lexsort((X.indices[lo:hi], -row))
-            row[order[PROBE_TERMS:]] = 0
-    X.eliminate_zeros()
-    return X
+    from scipy.sparse import csr_matrix
+    n, V = len(token_lists), len(col)
+    get = col.get
+    flat = np.fromiter((get(w, -1) for t in token_lists for w in t), dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), [len(t) for t in token_lists])
+    known = flat >= 0
+    key, counts = np.unique(rows[known] * V + flat[known], return_counts=True)
+    r, c = key // V, key % V
+    data = (1.0 + np.log(counts)) * idf[c]
+    norm = np.sqrt(np.bincount(r, weights=data * data, minlength=n))
+    data = (data / norm[r]).astype(np.float32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+    return csr_matrix((data, c.astype(np.int32), indptr), shape=(n, V))
 
 
-def _exact(X, rows, cols, chunk: int = 200_000):
-    """Cosine of X[rows[n]] and X[cols[n]] for every n, in bulk."""
-    import numpy as np
-    out = np.empty(len(rows), dtype=np.float32)
-    for lo in range(0, len(rows), chunk):
-        hi = lo + chunk
-        out[lo:hi] = np.asarray(X[rows[lo:hi]].multiply(X[cols[lo:hi]]).sum(axis=1)).ravel()
-    return out
-
-
-BUCKETS = 256  # value buckets of _may_be_among_best
-
-
-def _may_be_among_best(rows, vals, n_rows: int, keep: int):
-    """A mask of the entries that may be among the ``keep`` largest values of their row (all of those, and
-    the others of the bucket the keep-th falls in): values are counted in BUCKETS buckets per row, so only
-    a few dozen entries a row are sorted instead of hundreds. The sort after it gives the same order."""
-    import numpy as np
-    if not len(rows):
-        return np.zeros(0, bool)
-    bucket = BUCKETS - 1 - np.clip((vals * BUCKETS).astype(np.int64), 0, BUCKETS - 1)  # 0: the largest values
-    counts = np.bincount(rows * BUCKETS + bucket, minlength=n_rows * BUCKETS).reshape(n_rows, BUCKETS)
-    running = np.cumsum(counts, axis=1)
-    limit = np.where(running[:, -1] >= keep, np.argmax(running >= keep, axis=1), BUCKETS - 1)
-    return bucket <= limit[rows]
-
-
-def _by_row_best_first(rows, cols, vals, n_cols: int):
-    """(rows, cols) ordered by row, then value (largest first), then column: what
-    ``np.lexsort((cols, -vals, rows))`` gives, by one sort of a 64-bit key (row, inverted value bits, column)
-    where it fits (values are non-negative float32, whose bit patterns order like the values)."""
-    import numpy as np
-    col_bits = max(1, int(n_cols - 1).bit_length())
-    row_bits = max(1, int(rows.max()).bit_length()) if len(rows) else 1
-    if row_bits + 32 + col_bits > 64:
-        order = np.lexsort((cols, -vals, rows))
-        return rows[order], cols[order]
-    inverted = (~vals.astype(np.float32).view(np.uint32)).astype(np.uint64)
-    key = (rows.astype(np.uint64) << np.uint64(32 + col_bits)) | (inverted << np.uint64(col_bits)) | cols.astype(np.uint64)
-    key.sort()
-    return (key >> np.uint64(32 + col_bits)).astype(np.int64), (key & np.uint64((1 << col_bits) - 1)).astype(np.int64)
-
-
-def _rank_in_row(rows):
-    """Each entry's place in its row (0 for the first) when the entries are sorted by row."""
-    import numpy as np
-    if not len(rows):
-        return np.zeros(0, np.int64)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    return np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-
-
-def _top_neighbours(X, owner, plan_of, k: int, chunk: int = CHUNK):
-    """For each row of X: its k best rows owned by another plan, found through the probe copy of X and
-    scored exactly on X. Returns (rows, cols, cosines), each row's best first, ties by column order (rows are
-    in stable ID order)."""
-    import numpy as np
-    probe = _probe(X)
-    PT = probe.T.tocsr()
-    R, Cs = [], []
-    for start in range(0, X.shape[0], chunk):
-        C = (probe[start:start + chunk] @ PT).tocoo()
-        keep = plan_of[owner[C.col]] != plan_of[owner[C.row + start]]
-        rows, cols, vals = C.row[keep], C.col[keep], C.data[keep]
-        likely = _may_be_among_best(rows, vals, C.shape[0], 2 * k)
-        rows, cols = _by_row_best_first(rows[likely], cols[likely], vals[likely], X.shape[0])
-        rows += start
-        take = _rank_in_row(rows) < 2 * k  # a margin: the probe's order is close to, not the same as, the exact one
-        R.append(rows[take])
-        Cs.append(cols[take])
-    rows = np.concatenate(R) if R else np.zeros(0, np.int64)
-    cols = np.concatenate(Cs) if Cs else np.zeros(0, np.int64)
-    exact = _exact(X, rows, cols)
-    order = np.lexsort((cols, -exact, rows))
-    rows, cols, exact = rows[order], cols[order], exact[order]
-    take = _rank_in_row(rows) < k
-    return rows[take], cols[take], exact[take]
+def _fingerprint(ref) -> tuple:
+    """What a provision's words are made from."""
+    p = ref.provision
+    return (ref.plan.id, ref.plan.script, p.text, p.responsibility_quote or "")
 
 
 class Index:
-    """The matching features of a corpus: provision and sentence TF-IDF matrices and their owners."""
+    """The matching features of a corpus: provision and sentence TF-IDF matrices and their owners.
+    ``kept``: the words of provisions segmented by an earlier build ({id: (fingerprint, words per sentence)},
+    with the same user words), reused where the provision did not change."""
 
-    def __init__(self, items, words: tuple[str, ...] = ()):
+    def __init__(self, items, words: tuple[str, ...] = (), kept: dict | None = None):
         import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
         self.items = items
         self.tok = _tokenizer(tuple(sorted({to_simplified(w) for w in words})))
         self.texts = [match_text(r.provision, r.plan.script) for r in items]
         every = [sentences(r.provision, r.plan.script) for r in items]
-        # a provision's words are its sentences' words: each text is segmented once
-        prov_tokens = [[w for _, t in ss for w in _words(t, self.tok)] for ss in every]
+        kept = kept or {}
+        self.fingerprints = [_fingerprint(r) for r in items]
+        self.sentence_words = []  # each sentence's words (every sentence): each text is segmented once
+        for r, fp, ss in zip(items, self.fingerprints, every):
+            old = kept.get(r.id)
+            self.sentence_words.append(old[1] if old is not None and old[0] == fp
+                                       else tuple(_words(t, self.tok) for _, t in ss))
+        prov_tokens = [[w for ws in sw for w in ws] for sw in self.sentence_words]
         self.sents = [[s for s in ss if _long_enough(s[1])] for ss in every]
         plans = {pid: n for n, pid in enumerate(sorted({r.plan.id for r in items}))}
         self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
@@ -271,22 +225,35 @@ class Index:
         self.first_sentence = [0] * len(items)  # global number of each provision's first sentence
         for i in range(1, len(items)):
             self.first_sentence[i] = self.first_sentence[i - 1] + len(self.sents[i - 1])
-        sent_tokens = [_words(s, self.tok) for ss in self.sents for _, s in ss]
+        sent_tokens = [ws for ss, sw in zip(every, self.sentence_words)
+                       for (_, t), ws in zip(ss, sw) if _long_enough(t)]
         self.prov_tokens = prov_tokens
         self.prov_words = [frozenset(t) for t in prov_tokens]  # each provision's words, built once
         self._rank = None
-        self.P = None
-        for max_df in ((MAX_DF, 1.0) if len(items) > 20 else (1.0,)) if items else ():
-            self.vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, max_df=max_df, dtype=np.float32)
-            try:
-                self.P = self.vec.fit_transform(prov_tokens).tocsr()
-                break
-            except ValueError:  # every word is common (a tiny or uniform corpus): keep them all
-                continue
-        self.S = self.vec.transform(sent_tokens).tocsr() if sent_tokens and self.P is not None else None
-        self.idf = dict(zip(self.vec.get_feature_names_out(), self.vec.idf_)) if self.P is not None else {}
+        self.P = self.S = None
+        self.vocab: list[str] = []
+        self.idf: dict[str, float] = {}
+        self.pruned = False
+        n = len(items)
+        if items:
+            df: dict[str, int] = {}
+            for ws in self.prov_words:
+                for w in ws:
+                    df[w] = df.get(w, 0) + 1
+            self.vocab = sorted(df)
+            if n > 20:  # words in more than MAX_DF of the provisions say nothing (unless every word does)
+                common = MAX_DF * quantized(n)
+                kept_words = [w for w in self.vocab if quantized(df[w]) <= common]
+                if kept_words:
+                    self.vocab, self.pruned = kept_words, True
+            if self.vocab:
+                col = {w: c for c, w in enumerate(self.vocab)}
+                self.idf_ = np.array([idf_of(df[w], n) for w in self.vocab])
+                self.idf = dict(zip(self.vocab, self.idf_.tolist()))
+                self.P = _tfidf(prov_tokens, col, self.idf_)
+                self.S = _tfidf(sent_tokens, col, self.idf_) if sent_tokens else None
         # the largest idf a word can have here (held by one provision): rarity = idf / this, in (0, 1]
-        self.idf_top = math.log((1 + len(items)) / 2) + 1 if items else 1.0
+        self.idf_top = idf_of(1, n) if items else 1.0
 
     @property
     def rank(self) -> dict[str, int]:
@@ -305,41 +272,88 @@ class Index:
         import numpy as np
         if not pairs or self.P is None:
             return [0.0] * len(pairs)
-        held = self.P.copy()
-        held.data[:] = 1
-        weighted = held.multiply(self.vec.idf_.astype(held.dtype)).tocsr()
         I = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
         J = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
-        top = np.asarray(weighted[I].multiply(held[J]).max(axis=1).todense()).ravel()
-        return [0.0 if t == 0 else t / self.idf_top for t in top]
+        return self.rarity_of(I, J).tolist()
+
+    def rarity_of(self, I, J):
+        import numpy as np
+        if self.P is None or not len(I):
+            return np.zeros(len(I))
+        held = self.P.copy()
+        held.data[:] = 1
+        weighted = held.multiply(self.idf_.astype(held.dtype)).tocsr()
+        top = np.asarray(weighted[I].multiply(held[J]).max(axis=1).todense()).ravel().astype(np.float64)
+        return np.where(top == 0, 0.0, top / self.idf_top)
+
+    def probes(self):
+        """The probe copies of P and S (see :func:`neighbours.probe`) and their excluded words."""
+        from . import neighbours
+        out = []
+        for X in (self.P, self.S):
+            if X is None:
+                out.append((None, None))
+            else:
+                ex = neighbours.excluded(X)
+                out.append((neighbours.probe(X, ex), ex))
+        return out
+
+    def lists(self, k: int = CANDIDATES):
+        """The neighbour lists of every provision and every sentence (:func:`neighbours.compute`)."""
+        import numpy as np
+        from . import neighbours
+        (pp, _), (sp, _) = self.probes()
+        own = np.arange(len(self.items))
+        pl = neighbours.compute(self.P, pp, own, self.plan_of, k) if self.P is not None else neighbours.Lists.empty()
+        sl = neighbours.compute(self.S, sp, self.sent_owner, self.plan_of, k) if self.S is not None else neighbours.Lists.empty()
+        return pl, sl
+
+    def pairs(self, pl, sl, touching=None):
+        """Candidate pairs from neighbour lists: arrays (I, J) with I < J, provision cosine, best sentence
+        cosine and that sentence pair (global numbers, -1: none); with ``touching`` (a mask of provisions),
+        only the pairs with a provision in it."""
+        import numpy as np
+        n = len(self.items)
+        I, J, v = pl.er, pl.ec, pl.ev
+        if touching is not None:
+            m = touching[I] | touching[J]
+            I, J, v = I[m], J[m], v[m]
+        kp = np.minimum(I, J) * n + np.maximum(I, J)
+        s, t, sv = sl.er, sl.ec, sl.ev
+        i, j = self.sent_owner[s], self.sent_owner[t]
+        if touching is not None:
+            m = touching[i] | touching[j]
+            s, t, sv, i, j = s[m], t[m], sv[m], i[m], j[m]
+        swap = i > j
+        ks = np.where(swap, j, i) * n + np.where(swap, i, j)
+        s2, t2 = np.where(swap, t, s), np.where(swap, s, t)
+        order = np.lexsort((t2, s2, -sv, ks))  # per pair: the best sentence pair, ties by sentence numbers
+        ks, s2, t2, sv = ks[order], s2[order], t2[order], sv[order]
+        first = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, bool)
+        ks, s2, t2, sv = ks[first], s2[first], t2[first], sv[first]
+        keys = np.union1d(kp, ks)
+        pc = np.full(len(keys), np.nan, np.float32)
+        if len(kp):
+            pc[np.searchsorted(keys, kp)] = v
+        sc = np.zeros(len(keys), np.float32)
+        si = np.full(len(keys), -1, np.int64)
+        sj = np.full(len(keys), -1, np.int64)
+        at = np.searchsorted(keys, ks)
+        sc[at], si[at], sj[at] = sv, s2, t2
+        A, B = keys // max(n, 1), keys % max(n, 1)
+        missing = np.flatnonzero(np.isnan(pc))
+        if len(missing):  # provision cosine for pairs found through a sentence only
+            from .neighbours import _exact
+            pc[missing] = _exact(self.P, A[missing], B[missing])
+        return A, B, pc, sc, si, sj
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
         """(i, j) with i < j -> (provision cosine, best sentence cosine, sentence of i, sentence of j)."""
-        import numpy as np
-        best: dict[tuple[int, int], list] = {}
         if self.P is None:
             return {}
-        own = np.arange(len(self.items))
-        rows, cols, vals = _top_neighbours(self.P, own, self.plan_of, k)
-        for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist()):
-            key = (i, j) if i < j else (j, i)
-            best.setdefault(key, [0.0, 0.0, -1, -1])[0] = float(v)
-        if self.S is not None:
-            rows, cols, vals = _top_neighbours(self.S, self.sent_owner, self.plan_of, k)
-            owners_r, owners_c = self.sent_owner[rows].tolist(), self.sent_owner[cols].tolist()
-            for s, t, i, j, v in zip(rows.tolist(), cols.tolist(), owners_r, owners_c, vals.tolist()):
-                key, pair = ((i, j), (s, t)) if i < j else ((j, i), (t, s))
-                entry = best.setdefault(key, [None, 0.0, -1, -1])
-                if v > entry[1] or (v == entry[1] and entry[2] >= 0 and pair < (entry[2], entry[3])):
-                    entry[1], entry[2], entry[3] = float(v), pair[0], pair[1]
-        missing = [key for key, e in best.items() if e[0] is None]
-        if missing:  # provision cosine for pairs found through a sentence only
-            I = np.array([a for a, _ in missing])
-            J = np.array([b for _, b in missing])
-            cos = np.asarray(self.P[I].multiply(self.P[J]).sum(axis=1)).ravel()
-            for key, c in zip(missing, cos.tolist()):
-                best[key][0] = float(c)
-        return {key: tuple(e) for key, e in best.items()}
+        A, B, pc, sc, si, sj = self.pairs(*self.lists(k))
+        return {(a, b): (p, s, x, y) for a, b, p, s, x, y in
+                zip(A.tolist(), B.tolist(), pc.tolist(), sc.tolist(), si.tolist(), sj.tolist())}
 
     def sentence(self, i: int, s: int) -> tuple[str, str]:
         """(verbatim, matching text) of global sentence s, which belongs to provision i."""
@@ -383,44 +397,210 @@ def _as_written(word: str, simple: str, shown: str) -> str:
 def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[str, str]] = (),
                   words: tuple[str, ...] = ()) -> dict[str, list[Link]]:
     """Per provision ID, its links to other plans, best first."""
+    return update_links(refs, pins, suppress, words)[0]
+
+
+@dataclass
+class Kept:
+    """What one cross-linking keeps for the next (:func:`update_links`), in its own numbering: the provisions
+    (eligible ones, by ID) and their sentences, the words' weights, the neighbour lists, the candidate pairs,
+    each provision's matches and its links."""
+
+    settings: tuple
+    ids: list
+    words: dict            # id -> (fingerprint, words of each sentence)
+    topics: dict           # id -> topics
+    sentences: list        # number of matching sentences of each provision
+    signature: dict        # word -> (idf, left out of the provision probe, left out of the sentence probe)
+    n_q: float
+    pruned: bool
+    plists: object         # neighbours.Lists of the provisions ...
+    slists: object         # ... and of the sentences
+    pairs: tuple           # arrays A, B, provision cosine, sentence cosine, sentence of A, of B, rarity
+    found: dict            # id -> [(score, other id, topics, by sentence, own sentence, other's sentence)]
+    out: dict              # id -> [Link], best first (before pins)
+
+
+def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None) -> tuple[dict[str, list[Link]], Kept | None]:
+    """The links of :func:`compute_links`, and what to keep for the next build. With ``kept`` from the last
+    build (same user words, pins and suppressions), only what an edit can reach is computed again: the words
+    of changed provisions, the neighbour lists of the rows the edit reaches (:func:`neighbours.update`), the
+    pairs and matches of the provisions owning them or whose topics changed, and the links of every
+    provision whose matches changed. The result is the same as computing everything (tests/test_links.py
+    checks it); an edit that moves a word's weight for many provisions, or the corpus size to another grid
+    point of :func:`quantized`, computes everything."""
+    import numpy as np
+    from . import neighbours
     by_id = {r.id: r for r in refs}
     items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
-    index = Index(items, tuple(words))
-    blocked = {frozenset(p) for p in suppress}
-    scored: dict[int, list[tuple]] = {}
-    candidates = sorted(index.candidates().items())
-    rarities = index.rarities([pair for pair, _ in candidates])
-    for ((i, j), (pc, sc, si, sj)), rarity in zip(candidates, rarities):
-        a, b = items[i], items[j]
-        if frozenset((a.id, b.id)) in blocked:
-            continue
-        s = round(score(pc, sc, rarity), 3)
-        topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
-        if not is_match(s, set(topics)):
-            continue
-        by_sentence = sc > pc and si >= 0  # the shown words come from the best sentence pair
-        scored.setdefault(i, []).append((s, j, topics, by_sentence, si, sj))
-        scored.setdefault(j, []).append((s, i, topics, by_sentence, sj, si))
-    out: dict[str, list[Link]] = {r.id: [] for r in refs}
-    for x, found in scored.items():
-        found.sort(key=lambda f: (-f[0], items[f[1]].id))
-        for s, y, topics, by_sentence, sx, sy in found[:TOP_K]:
-            out[items[x].id].append(_link(index, x, y, s, topics, by_sentence, sx, sy))
+    settings = (tuple(words), tuple(tuple(p) for p in pins), tuple(tuple(p) for p in suppress))
+    usable = kept if isinstance(kept, Kept) and kept.settings == settings else None
+    index = Index(items, tuple(words), usable.words if usable else None)
+    n = len(items)
+    ids = [r.id for r in items]
+    topics = {r.id: tuple(r.provision.topics) for r in items}
+    out: dict[str, list[Link]] = {}
+    new_kept = None
+    if index.P is not None:
+        (pp, pex), (sp, sex) = index.probes()
+        signature = {w: (index.idf[w], bool(pex[c]), bool(sex[c]) if sex is not None else False)
+                     for c, w in enumerate(index.vocab)}
+        last_run.clear()
+        state = _incremental(index, usable, signature, pp, sp) if usable is not None else None
+        last_run["reused"] = state is not None
+        if state is None:
+            pl = neighbours.compute(index.P, pp, np.arange(n), index.plan_of, CANDIDATES)
+            sl = neighbours.compute(index.S, sp, index.sent_owner, index.plan_of, CANDIDATES) \
+                if index.S is not None else neighbours.Lists.empty()
+            A, B, pc, sc, si, sj = index.pairs(pl, sl)
+            rarity = index.rarity_of(A, B)
+            found, changed = {}, set(ids)
+            rescore = np.ones(len(A), bool)
+            kept_out = {}
+        else:
+            pl, sl, (A, B, pc, sc, si, sj, rarity), rescore, found, changed, kept_out = state
+            # the provisions whose topics changed: their pairs are scored again
+            moved = np.array([usable.topics.get(i) != topics[i] for i in ids], dtype=bool)
+            if moved.any():
+                again = _drop_matches(found, {ids[i] for i in np.flatnonzero(moved)})
+                changed |= again
+                rescore |= moved[A] | moved[B]
+        blocked = {frozenset(p) for p in suppress}
+        first = index.first_sentence
+        for x in np.flatnonzero(rescore).tolist():
+            i, j = int(A[x]), int(B[x])
+            a, b = items[i], items[j]
+            if frozenset((a.id, b.id)) in blocked:
+                continue
+            s = round(score(float(pc[x]), float(sc[x]), float(rarity[x])), 3)
+            shared = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
+            if not is_match(s, set(shared)):
+                continue
+            by_sentence = bool(sc[x] > pc[x]) and si[x] >= 0  # the shown words come from the best sentence pair
+            li = int(si[x]) - first[i] if si[x] >= 0 else -1
+            lj = int(sj[x]) - first[j] if sj[x] >= 0 else -1
+            found.setdefault(a.id, []).append((s, b.id, shared, by_sentence, li, lj))
+            found.setdefault(b.id, []).append((s, a.id, shared, by_sentence, lj, li))
+            changed.update((a.id, b.id))
+        pos = {r.id: i for i, r in enumerate(items)}
+        for x_id in ids:
+            if x_id not in changed:
+                out[x_id] = kept_out[x_id]
+                continue
+            entries = found.get(x_id, [])
+            entries.sort(key=lambda f: (-f[0], f[1]))
+            x = pos[x_id]
+            out[x_id] = [_link(index, x, pos[y], s, shared, by_sentence, lx, ly)
+                         for s, y, shared, by_sentence, lx, ly in entries[:TOP_K]]
+        new_kept = Kept(settings, ids, {i: (fp, sw) for i, fp, sw in zip(ids, index.fingerprints, index.sentence_words)},
+                        topics, [len(ss) for ss in index.sents], signature, quantized(n), index.pruned, pl, sl,
+                        (A, B, pc, sc, si, sj, rarity), found, out)
+    result: dict[str, list[Link]] = {r.id: list(out.get(r.id, ())) for r in refs}
     for a_id, b_id in pins:
         a, b = by_id[a_id], by_id[b_id]
-        topics = tuple(sorted(set(a.provision.topics) & set(b.provision.topics)))
+        shared = tuple(sorted(set(a.provision.topics) & set(b.provision.topics)))
         for x, y in ((a, b), (b, a)):
-            out[x.id] = [l for l in out[x.id] if l.target != y.id]
-            out[x.id].insert(0, Link(x.id, y.id, 1.0, topics, (), pinned=True, strength="high"))
-    return {k: sorted(v, key=lambda l: (not l.pinned, -l.score, l.target))[:TOP_K] for k, v in out.items()}
+            result[x.id] = [l for l in result[x.id] if l.target != y.id]
+            result[x.id].insert(0, Link(x.id, y.id, 1.0, shared, (), pinned=True, strength="high"))
+    pinned = {p for pair in pins for p in pair}
+    for k in pinned:
+        result[k] = sorted(result[k], key=lambda l: (not l.pinned, -l.score, l.target))
+    return {k: v[:TOP_K] for k, v in result.items()}, new_kept
+
+
+def _drop_matches(found: dict, gone: set[str]) -> set[str]:
+    """Drop every match of the provisions in ``gone`` (from both sides); the provisions whose matches
+    changed."""
+    touched = set(gone)
+    for x in gone:
+        for entry in found.pop(x, ()):
+            y = entry[1]
+            if y not in gone and y in found:
+                found[y] = [e for e in found[y] if e[1] not in gone]
+                touched.add(y)
+    return touched
+
+
+def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
+    """The neighbour lists, pairs and matches after an edit, from the last build's (see
+    :func:`update_links`), or None when everything must be computed."""
+    import numpy as np
+    from . import neighbours
+    items, n = index.items, len(index.items)
+    if index.S is None or kept.pruned != index.pruned or kept.n_q != quantized(n):
+        return None
+    ids = [r.id for r in items]
+    old_pos = {i: o for o, i in enumerate(kept.ids)}
+    remap = np.full(len(kept.ids) + 1, -1, np.int64)  # old provision -> new (-1: gone); [-1] stays -1
+    same = np.zeros(n, bool)  # a provision whose words did not change
+    for i, r_id in enumerate(ids):
+        o = old_pos.get(r_id)
+        if o is not None:
+            remap[o] = i
+            old = kept.words[r_id]
+            same[i] = old[0] == index.fingerprints[i]
+    # words whose weight or probe status changed: every row holding one is dirty
+    moved = [c for c, w in enumerate(index.vocab) if kept.signature.get(w) != signature[w]]
+    if any(w not in signature for w in kept.signature if w in index.rank):
+        return None  # a word left out as too common (or let in again): its rows are many
+    moved_mask = np.zeros(len(index.vocab), bool)
+    moved_mask[moved] = True
+    P, S = index.P, index.S
+    dirty_p = ~same
+    dirty_p[np.unique(np.repeat(np.arange(n), np.diff(P.indptr))[moved_mask[P.indices]])] = True
+    # sentences: old global number -> new (a provision whose words changed has new sentences)
+    old_first = np.r_[0, np.cumsum(kept.sentences)][:-1].astype(np.int64)
+    old_owner = np.repeat(np.arange(len(kept.ids)), kept.sentences)
+    new_first = np.asarray(index.first_sentence, dtype=np.int64)
+    target = remap[old_owner]
+    ok = target >= 0
+    ok[ok] = same[target[ok]]
+    remap_s = np.full(len(old_owner) + 1, -1, np.int64)
+    remap_s[:-1][ok] = new_first[target[ok]] + (np.arange(len(old_owner)) - old_first[old_owner])[ok]
+    ns = S.shape[0]
+    dirty_s = ~same[index.sent_owner]
+    dirty_s[np.unique(np.repeat(np.arange(ns), np.diff(S.indptr))[moved_mask[S.indices]])] = True
+    last_run.update(dirty=int(dirty_p.sum()), dirty_sentences=int(dirty_s.sum()), moved_words=len(moved))
+    if dirty_p.sum() > REUSE_UP_TO * n or dirty_s.sum() > REUSE_UP_TO * ns:
+        return None
+    own = np.arange(n)
+    old_pl, lost_p = kept.plists.remapped(remap, n)
+    old_sl, lost_s = kept.slists.remapped(remap_s, ns)
+    pl, again_p = neighbours.update(old_pl, P, pp, own, index.plan_of, CANDIDATES, dirty_p, lost_p)
+    sl, again_s = neighbours.update(old_sl, S, sp, index.sent_owner, index.plan_of, CANDIDATES, dirty_s, lost_s)
+    touched = again_p.copy()
+    touched[index.sent_owner[again_s]] = True
+    # pairs: the last build's, where neither side was reached; the others from the lists again
+    A0, B0, pc0, sc0, si0, sj0, r0 = kept.pairs
+    A1, B1 = remap[A0], remap[B0]
+    keep = (A1 >= 0) & (B1 >= 0)
+    keep[keep] = ~(touched[A1[keep]] | touched[B1[keep]])
+    fresh = index.pairs(pl, sl, touching=touched)
+    rarity = index.rarity_of(fresh[0], fresh[1])
+    parts = [(A1[keep], B1[keep], pc0[keep], sc0[keep], remap_s[si0[keep]], remap_s[sj0[keep]], r0[keep]),
+             (*fresh, rarity)]
+    merged = [np.concatenate([a, b]) for a, b in zip(*parts)]
+    order = np.argsort(merged[0] * n + merged[1], kind="stable")
+    pairs = tuple(m[order] for m in merged)
+    rescore = order >= keep.sum()  # the fresh pairs (they come after the kept ones in the merged arrays)
+    # matches: those of reached or gone provisions are dropped (both sides), then scored again
+    found = {i: list(v) for i, v in kept.found.items()}
+    gone = {i for i in kept.ids if remap[old_pos[i]] < 0} | {ids[i] for i in np.flatnonzero(touched)}
+    changed = _drop_matches(found, gone)
+    changed &= set(ids)
+    kept_out = {i: kept.out[i] for i in ids if i in kept.out}
+    changed |= {i for i in ids if i not in kept.out}
+    last_run.update(rows=int(again_p.sum()), sentences=int(again_s.sum()), pairs=int(rescore.sum()))
+    return pl, sl, pairs, rescore, found, changed, kept_out
 
 
 def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx: int, sy: int) -> Link:
-    """The link from provision x to y: shared words of the best sentence pair (or of the whole texts)."""
+    """The link from provision x to y: shared words of the best sentence pair (sentence numbers within each
+    provision, -1: none) or of the whole texts."""
     src, dst = index.items[x], index.items[y]
-    snippet = index.sentence(y, sy)[0] if sy >= 0 else ""
+    snippet = index.sents[y][sy][0] if sy >= 0 else ""
     if by_sentence:
-        text_x, text_y = index.sentence(x, sx)[1], index.sentence(y, sy)[1]
+        text_x, text_y = index.sents[x][sx][1], index.sents[y][sy][1]
         shown_y = snippet
         wa, wb = set(_words(text_x, index.tok)), set(_words(text_y, index.tok))
     else:

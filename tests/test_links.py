@@ -141,6 +141,52 @@ def test_candidates_are_bounded_per_row():
     assert len(index.candidates(k=3)) < len(items) * (len(items) - 1) // 2
 
 
+def _edited(r, **change):
+    p = r.provision
+    fields = dict(id=p.id, text=p.text, table=p.table, topics=list(p.topics), responsibility_quote=p.responsibility_quote)
+    fields.update(change)
+    return SimpleNamespace(id=r.id, plan=r.plan, provision=SimpleNamespace(**fields), path=r.path)
+
+
+def test_links_after_an_edit_are_those_of_a_full_computation(monkeypatch):
+    """What one build keeps lets the next compute only what an edit reaches (links.update_links), and gives
+    the same links as computing everything: a topic added, a sentence added to a text, a text cut, a
+    provision dropped, a text replaced by another plan's, one after another on the real plans (kept lists
+    used however many rows an edit reaches)."""
+    import pickle
+
+    from conftest import DATA
+    from policy_compare import links
+    from policy_compare.compare import build_corpus
+    from policy_compare.pipeline import validate_all
+    from policy_compare.search import user_words
+    loaded, _, catalogues = validate_all(DATA)
+    corpus = build_corpus(loaded, DATA, catalogues)
+    words = tuple(user_words(corpus))
+    refs = list(corpus.provisions)
+    at = {r.id: n for n, r in enumerate(refs)}
+    _, kept = links.update_links(refs, catalogues.pins, catalogues.suppress, words)
+    monkeypatch.setattr(links, "REUSE_UP_TO", 1.0)
+    text = refs[at["lianyungang-2017.s3-3-4-p2"]].provision.text
+    edits = [("lianyungang-2017.s2-p1", dict(topics=[*refs[at["lianyungang-2017.s2-p1"]].provision.topics, "fitness"])),
+             ("lianyungang-2017.s3-3-4-p2", dict(text=text + "推进全民健身运动,建设体育公园。")),
+             ("lianyungang-2017.s3-3-4-p2", dict(text=text)),
+             ("lishui-2021.s2-7-p2", None),
+             ("ordos-2020.s3-6-1-p1", dict(text=refs[at["quzhou-2020.s2-1-p1"]].provision.text))]
+    changed_any = False
+    for pid, change in edits:
+        assert pid in at, pid
+        refs = [x for x in refs if x.id != pid] if change is None else \
+            [_edited(x, **change) if x.id == pid else x for x in refs]
+        before = links.update_links(refs, catalogues.pins, catalogues.suppress, words)[0]
+        found, kept = links.update_links(refs, catalogues.pins, catalogues.suppress, words,
+                                         kept=pickle.loads(pickle.dumps(kept)))
+        assert links.last_run["reused"], f"{pid}: the kept lists must be used"
+        assert found == before, pid
+        changed_any |= links.last_run["pairs"] > 0
+    assert changed_any, "the edits changed some pairs"
+
+
 def test_shared_words_are_whole_words():
     from policy_compare import links
     a = ref("a", "p1", "推进控烟限酒宣传教育,建设无烟学校。")
