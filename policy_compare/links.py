@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,7 +109,7 @@ def _words(text: str, tok) -> tuple[str, ...]:
     for run in _CJK.findall(text):
         out.extend(w for w in tok.cut_for_search(run, HMM=False) if len(w) >= 2 and w not in STOP)
     out.extend(w.upper() for w in _LATIN.findall(text))
-    return tuple(out)
+    return tuple(map(sys.intern, out))  # one object per word: what a build keeps (Kept) stores each once
 
 
 def sentences(prov, script: str) -> list[tuple[str, str]]:
@@ -193,10 +194,12 @@ def _tfidf(token_lists, col: dict[str, int], idf):
     return csr_matrix((data, c.astype(np.int32), indptr), shape=(n, V))
 
 
-def _fingerprint(ref) -> tuple:
-    """What a provision's words are made from."""
+def _fingerprint(ref) -> bytes:
+    """A hash of what a provision's words are made from."""
+    import hashlib
     p = ref.provision
-    return (ref.plan.id, ref.plan.script, p.text, p.responsibility_quote or "")
+    return hashlib.blake2b("\0".join((ref.plan.id, ref.plan.script, p.text, p.responsibility_quote or "")).encode(),
+                           digest_size=12).digest()
 
 
 class Index:
@@ -416,9 +419,9 @@ class Kept:
     pruned: bool
     plists: object         # neighbours.Lists of the provisions ...
     slists: object         # ... and of the sentences
-    pairs: tuple           # arrays A, B, provision cosine, sentence cosine, sentence of A, of B, rarity
-    found: dict            # id -> [(score, other id, topics, by sentence, own sentence, other's sentence)]
-    out: dict              # id -> [Link], best first (before pins)
+    pairs: tuple           # arrays A, B, provision cosine, sentence cosine, sentence of A, of B, rarity, score
+                           # (NaN: no match)
+    out: dict              # id -> [Link as a tuple], best first (before pins)
 
 
 def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None) -> tuple[dict[str, list[Link]], Kept | None]:
@@ -454,47 +457,36 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
                 if index.S is not None else neighbours.Lists.empty()
             A, B, pc, sc, si, sj = index.pairs(pl, sl)
             rarity = index.rarity_of(A, B)
-            found, changed = {}, set(ids)
+            ps = np.full(len(A), np.nan)
             rescore = np.ones(len(A), bool)
+            changed = np.ones(n, bool)
             kept_out = {}
         else:
-            pl, sl, (A, B, pc, sc, si, sj, rarity), rescore, found, changed, kept_out = state
+            pl, sl, (A, B, pc, sc, si, sj, rarity, ps), rescore, changed, kept_out = state
             # the provisions whose topics changed: their pairs are scored again
             moved = np.array([usable.topics.get(i) != topics[i] for i in ids], dtype=bool)
-            if moved.any():
-                again = _drop_matches(found, {ids[i] for i in np.flatnonzero(moved)})
-                changed |= again
-                rescore |= moved[A] | moved[B]
+            rescore |= moved[A] | moved[B]
+            changed |= moved
+        # score: NaN where the pair is no match (or suppressed)
         blocked = {frozenset(p) for p in suppress}
-        first = index.first_sentence
+        was = ps.copy()
         for x in np.flatnonzero(rescore).tolist():
-            i, j = int(A[x]), int(B[x])
-            a, b = items[i], items[j]
+            a, b = items[A[x]], items[B[x]]
+            ps[x] = np.nan
             if frozenset((a.id, b.id)) in blocked:
                 continue
             s = round(score(float(pc[x]), float(sc[x]), float(rarity[x])), 3)
-            shared = tuple(sorted(set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS))
-            if not is_match(s, set(shared)):
-                continue
-            by_sentence = bool(sc[x] > pc[x]) and si[x] >= 0  # the shown words come from the best sentence pair
-            li = int(si[x]) - first[i] if si[x] >= 0 else -1
-            lj = int(sj[x]) - first[j] if sj[x] >= 0 else -1
-            found.setdefault(a.id, []).append((s, b.id, shared, by_sentence, li, lj))
-            found.setdefault(b.id, []).append((s, a.id, shared, by_sentence, lj, li))
-            changed.update((a.id, b.id))
-        pos = {r.id: i for i, r in enumerate(items)}
-        for x_id in ids:
-            if x_id not in changed:
-                out[x_id] = kept_out[x_id]
-                continue
-            entries = found.get(x_id, [])
-            entries.sort(key=lambda f: (-f[0], f[1]))
-            x = pos[x_id]
-            out[x_id] = [_link(index, x, pos[y], s, shared, by_sentence, lx, ly)
-                         for s, y, shared, by_sentence, lx, ly in entries[:TOP_K]]
+            if is_match(s, set(a.provision.topics) & set(b.provision.topics) - GENERIC_TOPICS):
+                ps[x] = s
+        flipped = rescore & ~(np.isnan(was) & np.isnan(ps))  # matched before or now
+        changed[A[flipped]] = True
+        changed[B[flipped]] = True
+        out = _links_of(index, changed, A, B, pc, sc, si, sj, ps, kept_out)
         new_kept = Kept(settings, ids, {i: (fp, sw) for i, fp, sw in zip(ids, index.fingerprints, index.sentence_words)},
-                        topics, [len(ss) for ss in index.sents], signature, quantized(n), index.pruned, pl, sl,
-                        (A, B, pc, sc, si, sj, rarity), found, out)
+                        topics, [len(ss) for ss in index.sents], signature, quantized(n), index.pruned, pl.compact(), sl.compact(),
+                        tuple(a.astype(np.int32) if a.dtype == np.int64 else a for a in (A, B, pc, sc, si, sj, rarity, ps)),
+                        {k: [(l.source, l.target, l.score, l.topics, l.terms, l.pinned, l.snippet, l.strength)
+                             for l in v] for k, v in out.items()})
     result: dict[str, list[Link]] = {r.id: list(out.get(r.id, ())) for r in refs}
     for a_id, b_id in pins:
         a, b = by_id[a_id], by_id[b_id]
@@ -508,17 +500,32 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     return {k: v[:TOP_K] for k, v in result.items()}, new_kept
 
 
-def _drop_matches(found: dict, gone: set[str]) -> set[str]:
-    """Drop every match of the provisions in ``gone`` (from both sides); the provisions whose matches
-    changed."""
-    touched = set(gone)
-    for x in gone:
-        for entry in found.pop(x, ()):
-            y = entry[1]
-            if y not in gone and y in found:
-                found[y] = [e for e in found[y] if e[1] not in gone]
-                touched.add(y)
-    return touched
+def _links_of(index: Index, changed, A, B, pc, sc, si, sj, ps, kept_out: dict) -> dict[str, list[Link]]:
+    """Each provision's links, best first: made for the ``changed`` ones from their matched pairs, kept
+    (``kept_out``) for the others."""
+    import numpy as np
+    items, first = index.items, index.first_sentence
+    entries: dict[int, list] = {}
+    for x in np.flatnonzero(~np.isnan(ps) & (changed[A] | changed[B])).tolist():
+        i, j = int(A[x]), int(B[x])
+        s = float(ps[x])
+        by_sentence = bool(sc[x] > pc[x]) and si[x] >= 0  # the shown words come from the best sentence pair
+        li = int(si[x]) - first[i] if si[x] >= 0 else -1
+        lj = int(sj[x]) - first[j] if sj[x] >= 0 else -1
+        if changed[i]:
+            entries.setdefault(i, []).append((s, j, by_sentence, li, lj))
+        if changed[j]:
+            entries.setdefault(j, []).append((s, i, by_sentence, lj, li))
+    out = {}
+    for x, r in enumerate(items):
+        if not changed[x]:
+            out[r.id] = [Link(*t) for t in kept_out[r.id]]
+            continue
+        found = sorted(entries.get(x, ()), key=lambda f: (-f[0], items[f[1]].id))[:TOP_K]
+        mine = set(r.provision.topics)
+        out[r.id] = [_link(index, x, y, s, tuple(sorted(mine & set(items[y].provision.topics) - GENERIC_TOPICS)),
+                           by_sentence, lx, ly) for s, y, by_sentence, lx, ly in found]
+    return out
 
 
 def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
@@ -571,27 +578,28 @@ def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
     touched = again_p.copy()
     touched[index.sent_owner[again_s]] = True
     # pairs: the last build's, where neither side was reached; the others from the lists again
-    A0, B0, pc0, sc0, si0, sj0, r0 = kept.pairs
+    A0, B0, pc0, sc0, si0, sj0, r0, ps0 = kept.pairs
     A1, B1 = remap[A0], remap[B0]
     keep = (A1 >= 0) & (B1 >= 0)
     keep[keep] = ~(touched[A1[keep]] | touched[B1[keep]])
     fresh = index.pairs(pl, sl, touching=touched)
     rarity = index.rarity_of(fresh[0], fresh[1])
-    parts = [(A1[keep], B1[keep], pc0[keep], sc0[keep], remap_s[si0[keep]], remap_s[sj0[keep]], r0[keep]),
-             (*fresh, rarity)]
+    parts = [(A1[keep], B1[keep], pc0[keep], sc0[keep], remap_s[si0[keep]], remap_s[sj0[keep]], r0[keep], ps0[keep]),
+             (*fresh, rarity, np.full(len(fresh[0]), np.nan))]
     merged = [np.concatenate([a, b]) for a, b in zip(*parts)]
     order = np.argsort(merged[0] * n + merged[1], kind="stable")
     pairs = tuple(m[order] for m in merged)
     rescore = order >= keep.sum()  # the fresh pairs (they come after the kept ones in the merged arrays)
-    # matches: those of reached or gone provisions are dropped (both sides), then scored again
-    found = {i: list(v) for i, v in kept.found.items()}
-    gone = {i for i in kept.ids if remap[old_pos[i]] < 0} | {ids[i] for i in np.flatnonzero(touched)}
-    changed = _drop_matches(found, gone)
-    changed &= set(ids)
-    kept_out = {i: kept.out[i] for i in ids if i in kept.out}
-    changed |= {i for i in ids if i not in kept.out}
+    # the links of a provision change when a pair of it that matched is gone or scored again
+    changed = touched.copy()
+    dropped = ~keep & ~np.isnan(ps0)
+    for side in (A1, B1):
+        survivors = side[dropped]
+        changed[survivors[survivors >= 0]] = True
+    kept_out = kept.out
+    changed |= np.array([i not in kept_out for i in ids], dtype=bool)
     last_run.update(rows=int(again_p.sum()), sentences=int(again_s.sum()), pairs=int(rescore.sum()))
-    return pl, sl, pairs, rescore, found, changed, kept_out
+    return pl, sl, pairs, rescore, changed, kept_out
 
 
 def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx: int, sy: int) -> Link:

@@ -42,6 +42,11 @@ class Lists:
         i, f = np.zeros(0, np.int64), np.zeros(0, np.float32)
         return cls(i, i, f, i, i, f)
 
+    def compact(self) -> "Lists":
+        """The same lists with 32-bit row numbers (to keep between builds)."""
+        return Lists(*(a.astype(np.int32) if a.dtype == np.int64 else a
+                       for a in (self.pr, self.pc, self.pv, self.er, self.ec, self.ev)))
+
     def rows_having(self, cols_mask: np.ndarray) -> np.ndarray:
         """The rows with a probe entry whose column is in the mask."""
         return np.unique(self.pr[cols_mask[self.pc]])
