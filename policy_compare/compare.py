@@ -349,52 +349,70 @@ def responsibility_totals(corpus: Corpus) -> ResponsibilityTotals:
 
 def related_items(corpus: Corpus, catalogues: Catalogues, cache_dir: Path | None = None) -> dict[str, list[RelatedItem]]:
     """The cross-links of every provision (:func:`links.update_links`), as readers see them. With
-    ``cache_dir``, the last result is kept there under a key of everything linking reads (each provision's
-    ID, plan, script, text, responsibility quote, topics and whether it is a table; the user words, pins,
-    suppressions and the code): a build whose provisions did not change in any of these (an edit to a
-    plan's header, targets or summary) reuses it. Beside it, what the linking kept (:class:`links.Kept`,
-    under a key of the code): a build whose provisions did change computes again only what the change can
-    reach."""
+    ``cache_dir``, what one build computed is kept there for the next: the readers' links under a key of
+    everything linking reads (each provision's ID, plan, script, text, responsibility quote, topics and
+    whether it is a table; the user words, pins, suppressions and the code), so a build whose provisions did
+    not change in any of these (an edit to a plan's header, targets or summary) reuses them; and, beside them,
+    what the linking kept (:class:`links.Kept`) with the key of the readers' links it went with, so a build
+    whose provisions did change computes again only what the change can reach, and reuses the readers'
+    links of every provision whose links did not change."""
+    from . import links
     from .cache import keep_only, read_kept
-    from .links import update_links
     from .search import user_words
     words = tuple(user_words(corpus))
-    path = state_path = None
+    path = state_path = key = None
+    state = old_wire = None
     if cache_dir is not None:
         code = _links_code()
-        path = cache_dir / f"links-{links_key(corpus, catalogues, words, code)}.pickle"
+        key = links_key(corpus, catalogues, words, code)
+        path = cache_dir / f"links-{key}.pickle"
         kept = read_kept(path)
         if kept is not None:
             return related_from_wire(corpus, kept)
         state_path = cache_dir / f"linkstate-{code}.pickle"
-    state = read_kept(state_path) if state_path is not None else None
-    raw, state = update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words, kept=state)
-    related = _related(corpus, raw)
+        stored = read_kept(state_path)
+        if isinstance(stored, tuple) and len(stored) == 2:
+            old_wire = read_kept(cache_dir / f"links-{stored[0]}.pickle")
+            state = stored[1] if isinstance(old_wire, dict) else None
+    raw, state = links.update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words, kept=state)
+    if links.last_run.get("reused") and any(r.id not in raw and r.id not in old_wire for r in corpus.provisions):
+        raw, state = links.update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words)
+    related = {}
+    for r in corpus.provisions:
+        found = raw.get(r.id)
+        related[r.id] = _related_of(corpus, found) if found is not None else \
+            [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in old_wire[r.id]]  # links the edit did not change
     if path is not None:
         keep_only(path, related_wire(related))
-        keep_only(state_path, state)
+        keep_only(state_path, (key, state))
     return related
 
 
 def _links_code() -> str:
-    """A hash of the code and packages cross-linking runs."""
+    """A hash of the code and packages cross-linking runs (their versions from the installed metadata's
+    folder names, found without importing them)."""
     import hashlib
-    from importlib.metadata import version
-
-    from . import links, neighbours
-    code = b"".join(Path(m.__file__).read_bytes() for m in (links, neighbours)) + Path(__file__).read_bytes() + \
-        " ".join(version(d) for d in ("jieba", "scipy", "numpy", "opencc-python-reimplemented")).encode()
+    import importlib.util
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("links.py", "neighbours.py", "compare.py"))
+    for module, dist in (("jieba", "jieba"), ("scipy", "scipy"), ("numpy", "numpy"), ("opencc", "opencc_python_reimplemented")):
+        spec = importlib.util.find_spec(module)
+        folder = Path(spec.origin).parent.parent if spec and spec.origin else None
+        names = sorted(p.name for p in folder.glob(f"{dist}-*.dist-info")) if folder else []
+        code += (module + ":" + ",".join(names) + "\0").encode()
     return hashlib.sha256(code).hexdigest()[:16]
 
 
 def links_key(corpus: Corpus, catalogues: Catalogues, words: tuple[str, ...], code: str = "") -> str:
     import hashlib
-    import json
-    rows = [[r.id, r.plan.id, r.plan.script, r.provision.text, r.provision.responsibility_quote or "",
-             list(r.provision.topics), bool(r.provision.table)] for r in corpus.provisions]
-    text = json.dumps([rows, list(words), [list(p) for p in catalogues.pins], [list(p) for p in catalogues.suppress]],
-                      ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8") + (code or _links_code()).encode()).hexdigest()[:16]
+    h = hashlib.sha256((code or _links_code()).encode())
+    for r in corpus.provisions:  # fields apart by \x1f, provisions by \x1e (neither occurs in plan text)
+        p = r.provision
+        h.update("\x1f".join((r.id, r.plan.id, r.plan.script, p.text, p.responsibility_quote or "",
+                               "\x1d".join(p.topics), "table" if p.table else "")).encode() + b"\x1e")
+    for part in (words, *catalogues.pins, *catalogues.suppress):
+        h.update("\x1d".join(part).encode() + b"\x1c")
+    return h.hexdigest()[:16]
 
 
 def related_wire(related: dict[str, list[RelatedItem]]) -> dict[str, list[tuple]]:
@@ -407,18 +425,16 @@ def related_from_wire(corpus: Corpus, wire: dict[str, list[tuple]]) -> dict[str,
     return {src: [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in items] for src, items in wire.items()}
 
 
-def _related(corpus: Corpus, raw) -> dict[str, list[RelatedItem]]:
-    out = {}
-    for source_id, found in raw.items():
-        items = []
-        for link in found:
-            ref = corpus.by_id[link.target]
-            shown = link.snippet if link.snippet and len(link.snippet) <= 120 else ref.provision.text
-            terms = tuple(t for t in link.terms if t in shown)
-            items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned,
-                                     shown if shown == link.snippet else excerpt(shown, terms), link.strength))
-        out[source_id] = items
-    return out
+def _related_of(corpus: Corpus, found) -> list[RelatedItem]:
+    """One provision's links as readers see them."""
+    items = []
+    for link in found:
+        ref = corpus.by_id[link.target]
+        shown = link.snippet if link.snippet and len(link.snippet) <= 120 else ref.provision.text
+        terms = tuple(t for t in link.terms if t in shown)
+        items.append(RelatedItem(ref, link.score, link.topics, terms, link.pinned,
+                                 shown if shown == link.snippet else excerpt(shown, terms), link.strength))
+    return items
 
 
 def _fingerprint(lp: LoadedPlan) -> str:

@@ -32,6 +32,7 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # score = sigmoid(b + w_p * provision cosine + w_s * best sentence cosine + w_r * rarity of the rarest shared
 # word); python bench/tune_links.py --fit prints them and the threshold for 5% of unrelated tuning pairs
@@ -128,8 +129,7 @@ def _long_enough(text: str) -> bool:
     return len("".join(_CJK.findall(text))) >= MIN_SENTENCE_CHARS
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # a named tuple: tens of thousands are kept between builds and read back
     source: str  # global provision ID
     target: str
     score: float
@@ -174,24 +174,25 @@ def idf_of(df: int, n: int) -> float:
     return math.log((1 + quantized(n)) / (1 + quantized(df))) + 1
 
 
-def _tfidf(token_lists, col: dict[str, int], idf):
-    """Rows of sublinear-tf × idf weights, L2-normalised, float32, columns in word order; each row's weights
-    depend on its own words and their idf only."""
+def _weights(rows, words, n_rows: int, col_of, idf):
+    """A CSR matrix of sublinear-tf × idf weights, L2-normalised rows, float32: a token of word ``words[t]``
+    (a word ID; ``col_of`` gives its column, -1: none) in row ``rows[t]``. Columns are in word order; each
+    row's weights depend on its own words and their idf only."""
     import numpy as np
     from scipy.sparse import csr_matrix
-    n, V = len(token_lists), len(col)
-    get = col.get
-    flat = np.fromiter((get(w, -1) for t in token_lists for w in t), dtype=np.int64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), [len(t) for t in token_lists])
-    known = flat >= 0
-    key, counts = np.unique(rows[known] * V + flat[known], return_counts=True)
-    r, c = key // V, key % V
+    W = max(len(col_of), 1)
+    key, counts = np.unique(rows.astype(np.int64) * W + words, return_counts=True)
+    r, c = key // W, col_of[key % W]
+    known = c >= 0
+    r, c, counts = r[known], c[known], counts[known]
+    order = np.lexsort((c, r))
+    r, c, counts = r[order], c[order], counts[order]
     data = (1.0 + np.log(counts)) * idf[c]
-    norm = np.sqrt(np.bincount(r, weights=data * data, minlength=n))
+    norm = np.sqrt(np.bincount(r, weights=data * data, minlength=n_rows))
     data = (data / norm[r]).astype(np.float32)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
-    return csr_matrix((data, c.astype(np.int32), indptr), shape=(n, V))
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=n_rows), out=indptr[1:])
+    return csr_matrix((data, c.astype(np.int32), indptr), shape=(n_rows, len(idf)))
 
 
 def _fingerprint(ref) -> bytes:
@@ -202,68 +203,164 @@ def _fingerprint(ref) -> bytes:
                            digest_size=12).digest()
 
 
+@dataclass
+class Tokens:
+    """The words of every provision, sentence by sentence, as word IDs (``words[id]``; IDs are only ever
+    added, so a build reuses the last one's for the provisions that did not change)."""
+
+    words: list            # the word of each ID
+    ids: list              # provision IDs, in order
+    fingerprints: list     # what each provision's words were made from (_fingerprint)
+    tok_off: object        # each provision's first token in ``flat`` (one more at the end)
+    flat: object           # the word ID of every token, provision after provision, sentence after sentence
+    sent_off: object       # each provision's first sentence in ``sent_len`` and ``long`` (one more at the end)
+    sent_len: object       # tokens of each sentence (every sentence of every provision)
+    long: object           # whether the sentence is long enough to be matched on its own
+
+
+class _Sentences:
+    """Each provision's matching sentences, (verbatim, matching text), made when asked for."""
+
+    def __init__(self, items):
+        self.items, self._made = items, {}
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i: int):
+        if i not in self._made:
+            r = self.items[i]
+            self._made[i] = [s for s in sentences(r.provision, r.plan.script) if _long_enough(s[1])]
+        return self._made[i]
+
+
 class Index:
     """The matching features of a corpus: provision and sentence TF-IDF matrices and their owners.
-    ``kept``: the words of provisions segmented by an earlier build ({id: (fingerprint, words per sentence)},
-    with the same user words), reused where the provision did not change."""
+    ``kept``: the :class:`Tokens` of an earlier build (with the same user words), reused for the provisions
+    that did not change: only changed provisions are segmented."""
 
-    def __init__(self, items, words: tuple[str, ...] = (), kept: dict | None = None):
+    def __init__(self, items, words: tuple[str, ...] = (), kept: Tokens | None = None):
         import numpy as np
         self.items = items
-        self.tok = _tokenizer(tuple(sorted({to_simplified(w) for w in words})))
-        self.texts = [match_text(r.provision, r.plan.script) for r in items]
-        every = [sentences(r.provision, r.plan.script) for r in items]
-        kept = kept or {}
+        self._user_words = tuple(sorted({to_simplified(w) for w in words}))
+        self._tok = None
+        self.sents = _Sentences(items)
+        n = len(items)
         self.fingerprints = [_fingerprint(r) for r in items]
-        self.sentence_words = []  # each sentence's words (every sentence): each text is segmented once
-        for r, fp, ss in zip(items, self.fingerprints, every):
-            old = kept.get(r.id)
-            self.sentence_words.append(old[1] if old is not None and old[0] == fp
-                                       else tuple(_words(t, self.tok) for _, t in ss))
-        prov_tokens = [[w for ws in sw for w in ws] for sw in self.sentence_words]
-        self.sents = [[s for s in ss if _long_enough(s[1])] for ss in every]
-        plans = {pid: n for n, pid in enumerate(sorted({r.plan.id for r in items}))}
+        word_list = list(kept.words) if kept is not None else []
+        word_id = {w: i for i, w in enumerate(word_list)}
+        old_at = {pid: k for k, pid in enumerate(kept.ids)} if kept is not None else {}
+        flats, lens, longs = [], [], []
+        for r, fp in zip(items, self.fingerprints):
+            k = old_at.get(r.id)
+            if k is not None and kept.fingerprints[k] == fp:
+                flats.append(kept.flat[kept.tok_off[k]:kept.tok_off[k + 1]])
+                lens.append(kept.sent_len[kept.sent_off[k]:kept.sent_off[k + 1]])
+                longs.append(kept.long[kept.sent_off[k]:kept.sent_off[k + 1]])
+                continue
+            every = sentences(r.provision, r.plan.script)
+            toks = [_words(t, self.tok) for _, t in every]  # each text is segmented once
+            ids = []
+            for ws in toks:
+                for w in ws:
+                    i = word_id.get(w)
+                    if i is None:
+                        i = word_id[w] = len(word_list)
+                        word_list.append(w)
+                    ids.append(i)
+            flats.append(np.array(ids, dtype=np.int32))
+            lens.append(np.array([len(ws) for ws in toks], dtype=np.int32))
+            longs.append(np.array([_long_enough(t) for _, t in every], dtype=bool))
+        cat = (lambda parts, dtype: np.concatenate(parts) if parts else np.zeros(0, dtype))
+        flat, sent_len, long = cat(flats, np.int32), cat(lens, np.int32), cat(longs, bool)
+        tok_off = np.zeros(n + 1, np.int64)
+        np.cumsum([len(f) for f in flats], out=tok_off[1:])
+        sent_off = np.zeros(n + 1, np.int64)
+        np.cumsum([len(x) for x in lens], out=sent_off[1:])
+        self.tokens = Tokens(word_list, [r.id for r in items], self.fingerprints, tok_off, flat, sent_off, sent_len, long)
+        self.words, self._word_id = word_list, word_id
+        plans = {pid: k for k, pid in enumerate(sorted({r.plan.id for r in items}))}
         self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
-        self.sent_owner = np.array([i for i, ss in enumerate(self.sents) for _ in ss], dtype=np.int64)
-        self.first_sentence = [0] * len(items)  # global number of each provision's first sentence
-        for i in range(1, len(items)):
-            self.first_sentence[i] = self.first_sentence[i - 1] + len(self.sents[i - 1])
-        sent_tokens = [ws for ss, sw in zip(every, self.sentence_words)
-                       for (_, t), ws in zip(ss, sw) if _long_enough(t)]
-        self.prov_tokens = prov_tokens
-        self.prov_words = [frozenset(t) for t in prov_tokens]  # each provision's words, built once
+        running_long = np.r_[0, np.cumsum(long)]
+        self.sentence_counts = (running_long[sent_off[1:]] - running_long[sent_off[:-1]]).astype(np.int64)
+        self.sent_owner = np.repeat(np.arange(n), self.sentence_counts)
+        first = np.zeros(n, np.int64)
+        if n:
+            np.cumsum(self.sentence_counts[:-1], out=first[1:])
+        self.first_sentence = first.tolist()  # global number of each provision's first matching sentence
+        tok_prov = np.repeat(np.arange(n), np.diff(tok_off))
+        tok_sent = np.repeat(np.arange(len(sent_len)), sent_len)  # each token's sentence (all sentences)
+        self._sent_tok_off = np.r_[0, np.cumsum(sent_len)].astype(np.int64)
+        W = max(len(word_list), 1)
+        held, _ = np.unique(tok_prov.astype(np.int64) * W + flat, return_counts=True)
+        self._held_prov, self._held_word = held // W, held % W  # the distinct words of each provision
+        self._held_off = np.searchsorted(self._held_prov, np.arange(n + 1))
+        df = np.bincount(self._held_word, minlength=len(word_list))
+        self._df = df
         self._rank = None
         self.P = self.S = None
         self.vocab: list[str] = []
         self.idf: dict[str, float] = {}
         self.pruned = False
-        n = len(items)
         if items:
-            df: dict[str, int] = {}
-            for ws in self.prov_words:
-                for w in ws:
-                    df[w] = df.get(w, 0) + 1
-            self.vocab = sorted(df)
+            present = [i for i in np.flatnonzero(df).tolist()]
+            present.sort(key=word_list.__getitem__)
+            chosen = present
             if n > 20:  # words in more than MAX_DF of the provisions say nothing (unless every word does)
                 common = MAX_DF * quantized(n)
-                kept_words = [w for w in self.vocab if quantized(df[w]) <= common]
-                if kept_words:
-                    self.vocab, self.pruned = kept_words, True
-            if self.vocab:
-                col = {w: c for c, w in enumerate(self.vocab)}
-                self.idf_ = np.array([idf_of(df[w], n) for w in self.vocab])
+                trimmed = [i for i in present if quantized(int(df[i])) <= common]
+                if trimmed:
+                    chosen, self.pruned = trimmed, True
+            if chosen:
+                self.vocab = [word_list[i] for i in chosen]
+                col_of = np.full(len(word_list), -1, np.int64)
+                col_of[chosen] = np.arange(len(chosen))
+                self.idf_ = np.array([idf_of(int(df[i]), n) for i in chosen])
                 self.idf = dict(zip(self.vocab, self.idf_.tolist()))
-                self.P = _tfidf(prov_tokens, col, self.idf_)
-                self.S = _tfidf(sent_tokens, col, self.idf_) if sent_tokens else None
+                self.P = _weights(tok_prov, flat, n, col_of, self.idf_)
+                in_long = long[tok_sent]
+                sent_row = (np.cumsum(long) - 1)[tok_sent[in_long]]
+                ns = int(long.sum())
+                self.S = _weights(sent_row, flat[in_long], ns, col_of, self.idf_) if ns else None
         # the largest idf a word can have here (held by one provision): rarity = idf / this, in (0, 1]
         self.idf_top = idf_of(1, n) if items else 1.0
+
+    @property
+    def tok(self):
+        """The jieba tokenizer with the catalogue names (loaded only when some text must be segmented)."""
+        if self._tok is None:
+            self._tok = _tokenizer(self._user_words)
+        return self._tok
+
+    def holds(self, word: str) -> bool:
+        """Whether some provision has this word."""
+        i = self._word_id.get(word)
+        return i is not None and self._df[i] > 0
+
+    def text(self, i: int) -> str:
+        r = self.items[i]
+        return match_text(r.provision, r.plan.script)
+
+    def words_of(self, i: int) -> frozenset[str]:
+        """The words of provision i."""
+        lo, hi = self._held_off[i], self._held_off[i + 1]
+        return frozenset(self.words[w] for w in self._held_word[lo:hi].tolist())
+
+    def sentence_words(self, i: int, s: int) -> frozenset[str]:
+        """The words of provision i's matching sentence s (its number within the provision)."""
+        import numpy as np
+        lo, hi = self.tokens.sent_off[i], self.tokens.sent_off[i + 1]
+        k = lo + int(np.flatnonzero(self.tokens.long[lo:hi])[s])
+        a, b = self._sent_tok_off[k], self._sent_tok_off[k + 1]
+        return frozenset(self.words[w] for w in self.tokens.flat[a:b].tolist())
 
     @property
     def rank(self) -> dict[str, int]:
         """Every word's place in the order shared words are shown in: weightiest (idf × length) first, then
         by the word."""
         if self._rank is None:
-            words = set().union(*self.prov_words) if self.prov_words else set()
+            import numpy as np
+            words = [self.words[i] for i in np.flatnonzero(self._df).tolist()]
             order = sorted(words, key=lambda w: (-self.idf.get(w, 0.0) * len(w), w))
             self._rank = {w: n for n, w in enumerate(order)}
         return self._rank
@@ -406,12 +503,12 @@ def compute_links(refs, pins: list[tuple[str, str]] = (), suppress: list[tuple[s
 @dataclass
 class Kept:
     """What one cross-linking keeps for the next (:func:`update_links`), in its own numbering: the provisions
-    (eligible ones, by ID) and their sentences, the words' weights, the neighbour lists, the candidate pairs,
-    each provision's matches and its links."""
+    (eligible ones, by ID) and their sentences, the words' weights, the neighbour lists and the candidate
+    pairs with their scores. (The links themselves are kept by the caller.)"""
 
     settings: tuple
     ids: list
-    words: dict            # id -> (fingerprint, words of each sentence)
+    tokens: Tokens         # every provision's words
     topics: dict           # id -> topics
     sentences: list        # number of matching sentences of each provision
     signature: dict        # word -> (idf, left out of the provision probe, left out of the sentence probe)
@@ -421,7 +518,6 @@ class Kept:
     slists: object         # ... and of the sentences
     pairs: tuple           # arrays A, B, provision cosine, sentence cosine, sentence of A, of B, rarity, score
                            # (NaN: no match)
-    out: dict              # id -> [Link as a tuple], best first (before pins)
 
 
 def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None) -> tuple[dict[str, list[Link]], Kept | None]:
@@ -429,16 +525,18 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     build (same user words, pins and suppressions), only what an edit can reach is computed again: the words
     of changed provisions, the neighbour lists of the rows the edit reaches (:func:`neighbours.update`), the
     pairs and matches of the provisions owning them or whose topics changed, and the links of every
-    provision whose matches changed. The result is the same as computing everything (tests/test_links.py
-    checks it); an edit that moves a word's weight for many provisions, or the corpus size to another grid
-    point of :func:`quantized`, computes everything."""
+    provision whose matches changed. Then (``last_run["reused"]``) the result holds only the provisions
+    whose links may have changed: every other one keeps the links the last build gave it. Those merged are
+    the links of computing everything (tests/test_links.py checks it). An edit that moves a word's weight for
+    many provisions, or the corpus size to another grid point of :func:`quantized`, computes everything, and
+    the result holds every provision."""
     import numpy as np
     from . import neighbours
     by_id = {r.id: r for r in refs}
     items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
     settings = (tuple(words), tuple(tuple(p) for p in pins), tuple(tuple(p) for p in suppress))
     usable = kept if isinstance(kept, Kept) and kept.settings == settings else None
-    index = Index(items, tuple(words), usable.words if usable else None)
+    index = Index(items, tuple(words), usable.tokens if usable else None)
     n = len(items)
     ids = [r.id for r in items]
     topics = {r.id: tuple(r.provision.topics) for r in items}
@@ -460,9 +558,8 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
             ps = np.full(len(A), np.nan)
             rescore = np.ones(len(A), bool)
             changed = np.ones(n, bool)
-            kept_out = {}
         else:
-            pl, sl, (A, B, pc, sc, si, sj, rarity, ps), rescore, changed, kept_out = state
+            pl, sl, (A, B, pc, sc, si, sj, rarity, ps), rescore, changed = state
             # the provisions whose topics changed: their pairs are scored again
             moved = np.array([usable.topics.get(i) != topics[i] for i in ids], dtype=bool)
             rescore |= moved[A] | moved[B]
@@ -481,13 +578,17 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
         flipped = rescore & ~(np.isnan(was) & np.isnan(ps))  # matched before or now
         changed[A[flipped]] = True
         changed[B[flipped]] = True
-        out = _links_of(index, changed, A, B, pc, sc, si, sj, ps, kept_out)
-        new_kept = Kept(settings, ids, {i: (fp, sw) for i, fp, sw in zip(ids, index.fingerprints, index.sentence_words)},
-                        topics, [len(ss) for ss in index.sents], signature, quantized(n), index.pruned, pl.compact(), sl.compact(),
-                        tuple(a.astype(np.int32) if a.dtype == np.int64 else a for a in (A, B, pc, sc, si, sj, rarity, ps)),
-                        {k: [(l.source, l.target, l.score, l.topics, l.terms, l.pinned, l.snippet, l.strength)
-                             for l in v] for k, v in out.items()})
-    result: dict[str, list[Link]] = {r.id: list(out.get(r.id, ())) for r in refs}
+        pinned = {p for pair in pins for p in pair}
+        changed |= np.array([i in pinned for i in ids], dtype=bool)
+        out = _links_of(index, changed, A, B, pc, sc, si, sj, ps)
+        new_kept = Kept(settings, ids, index.tokens, topics, index.sentence_counts.tolist(), signature, quantized(n),
+                        index.pruned, pl.compact(), sl.compact(),
+                        tuple(a.astype(np.int32) if a.dtype == np.int64 else a for a in (A, B, pc, sc, si, sj, rarity, ps)))
+    else:
+        last_run.clear()
+        last_run["reused"] = False
+    unchanged = set(ids) - set(out) if last_run.get("reused") else set()
+    result: dict[str, list[Link]] = {r.id: list(out.get(r.id, ())) for r in refs if r.id not in unchanged}
     for a_id, b_id in pins:
         a, b = by_id[a_id], by_id[b_id]
         shared = tuple(sorted(set(a.provision.topics) & set(b.provision.topics)))
@@ -500,9 +601,8 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     return {k: v[:TOP_K] for k, v in result.items()}, new_kept
 
 
-def _links_of(index: Index, changed, A, B, pc, sc, si, sj, ps, kept_out: dict) -> dict[str, list[Link]]:
-    """Each provision's links, best first: made for the ``changed`` ones from their matched pairs, kept
-    (``kept_out``) for the others."""
+def _links_of(index: Index, changed, A, B, pc, sc, si, sj, ps) -> dict[str, list[Link]]:
+    """The links of the ``changed`` provisions, best first, from their matched pairs."""
     import numpy as np
     items, first = index.items, index.first_sentence
     entries: dict[int, list] = {}
@@ -517,10 +617,8 @@ def _links_of(index: Index, changed, A, B, pc, sc, si, sj, ps, kept_out: dict) -
         if changed[j]:
             entries.setdefault(j, []).append((s, i, by_sentence, lj, li))
     out = {}
-    for x, r in enumerate(items):
-        if not changed[x]:
-            out[r.id] = [Link(*t) for t in kept_out[r.id]]
-            continue
+    for x in np.flatnonzero(changed).tolist():
+        r = items[x]
         found = sorted(entries.get(x, ()), key=lambda f: (-f[0], items[f[1]].id))[:TOP_K]
         mine = set(r.provision.topics)
         out[r.id] = [_link(index, x, y, s, tuple(sorted(mine & set(items[y].provision.topics) - GENERIC_TOPICS)),
@@ -544,11 +642,10 @@ def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
         o = old_pos.get(r_id)
         if o is not None:
             remap[o] = i
-            old = kept.words[r_id]
-            same[i] = old[0] == index.fingerprints[i]
+            same[i] = kept.tokens.fingerprints[o] == index.fingerprints[i]
     # words whose weight or probe status changed: every row holding one is dirty
     moved = [c for c, w in enumerate(index.vocab) if kept.signature.get(w) != signature[w]]
-    if any(w not in signature for w in kept.signature if w in index.rank):
+    if any(w not in signature and index.holds(w) for w in kept.signature):
         return None  # a word left out as too common (or let in again): its rows are many
     moved_mask = np.zeros(len(index.vocab), bool)
     moved_mask[moved] = True
@@ -596,10 +693,9 @@ def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
     for side in (A1, B1):
         survivors = side[dropped]
         changed[survivors[survivors >= 0]] = True
-    kept_out = kept.out
-    changed |= np.array([i not in kept_out for i in ids], dtype=bool)
+    changed |= np.array([i not in old_pos for i in ids], dtype=bool)
     last_run.update(rows=int(again_p.sum()), sentences=int(again_s.sum()), pairs=int(rescore.sum()))
-    return pl, sl, pairs, rescore, changed, kept_out
+    return pl, sl, pairs, rescore, changed
 
 
 def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx: int, sy: int) -> Link:
@@ -608,14 +704,14 @@ def _link(index: Index, x: int, y: int, s: float, topics, by_sentence: bool, sx:
     src, dst = index.items[x], index.items[y]
     snippet = index.sents[y][sy][0] if sy >= 0 else ""
     if by_sentence:
-        text_x, text_y = index.sents[x][sx][1], index.sents[y][sy][1]
+        text_y = index.sents[y][sy][1]
         shown_y = snippet
-        wa, wb = set(_words(text_x, index.tok)), set(_words(text_y, index.tok))
+        wa, wb = index.sentence_words(x, sx), index.sentence_words(y, sy)
     else:
-        text_y = index.texts[y]
+        text_y = index.text(y)
         shown_y = dst.provision.text
         if dst.provision.responsibility_quote:
             shown_y = shown_y.replace(dst.provision.responsibility_quote, "")
-        wa, wb = index.prov_words[x], index.prov_words[y]
+        wa, wb = index.words_of(x), index.words_of(y)
     terms = shared_terms(wa, wb, text_y, shown_y, index)
     return Link(src.id, dst.id, s, topics, terms, snippet=snippet, strength=strength(s))
