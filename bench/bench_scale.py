@@ -9,8 +9,10 @@ For each N: makes the corpus (bench/corpus.py, seed 1; N = 5 is the real data), 
    memory (the largest memory of the build's process tree, sampled, shared pages counted once: it forks
    a process per language), and the seconds of each stage as the pipeline records them (stages run in the language
    processes are summed over them; "languages" is their wall time);
-2. a rebuild with nothing changed, and a rebuild after one plan's text was edited (its summary line), three
-   times in turn (each edit differs from the last): the median of each;
+2. a rebuild with nothing changed, a rebuild after one plan's text was edited (its summary line), and a
+   rebuild after one provision's topics were edited (a topic added to, then taken from, the first provision
+   with topics in the last plan: what cross-linking reads), three times in turn (each edit differs from the
+   last): the median of each;
 3. pages, site size, search index size (raw and gzip, Chinese root), offline zip size;
 4. the first-visit transfer of the home page and of the largest topic page, in headless Chromium
    (/usr/bin/chromium via Playwright), from a local HTTP server on 127.0.0.1 that serves gzip to clients
@@ -26,6 +28,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,6 +179,22 @@ def first_visits(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
+TOPIC_LIST = re.compile(r"^( +)topics:\n((?:\1- .+\n)+)", re.M)
+
+
+def toggle_topic(text: str, topic: str) -> str:
+    """The plan text with ``topic`` added to the first provision's topic list that lacks it, or taken out of
+    the first that has it as an added last item (the edit made before)."""
+    for m in TOPIC_LIST.finditer(text):
+        indent, items = m.group(1), m.group(2)
+        line = f"{indent}- {topic}\n"
+        if items.endswith(line) and items != line:
+            return text[:m.start(2)] + items[:-len(line)] + text[m.end(2):]
+        if line not in items:
+            return text[:m.end(2)] + line + text[m.end(2):]
+    raise SystemExit("no provision with topics to edit")
+
+
 def measure(n: int, tmp: Path, runs: int) -> dict:
     import corpus
 
@@ -190,15 +209,21 @@ def measure(n: int, tmp: Path, runs: int) -> dict:
     cold, peak, report = build(data, out, tmp / "report.json")
     edited = sorted((data / "plans").glob("*.yaml"))[-1]
     text = edited.read_text(encoding="utf-8")
-    warms, edits = [], []
-    for i in range(REBUILDS):  # nothing changed, then the edit; the median of each
+    warms, edits, topic_edits = [], [], []
+    current = text
+    for i in range(REBUILDS):  # nothing changed, then each edit; the median of each
         warms.append(build(data, out, tmp / "report-warm.json", sample=False)[0])
-        edited.write_text(text.replace("summary_en: ", f"summary_en: (edited {i}) ", 1), encoding="utf-8")
+        edited.write_text(current.replace("summary_en: ", f"summary_en: (edited {i}) ", 1), encoding="utf-8")
         edit, _, report_i = build(data, out, tmp / "report-edit.json", sample=False)
         edits.append((edit, report_i))
+        current = toggle_topic(current, "fitness")
+        edited.write_text(current, encoding="utf-8")
+        edit, _, report_i = build(data, out, tmp / "report-topic.json", sample=False)
+        topic_edits.append((edit, report_i))
     edited.write_text(text, encoding="utf-8")
     warm = sorted(warms)[len(warms) // 2]
     edit, edit_report = sorted(edits, key=lambda e: e[0])[len(edits) // 2]
+    topic_edit, topic_report = sorted(topic_edits, key=lambda e: e[0])[len(topic_edits) // 2]
     peers = [peer(data, tmp) for _ in range(runs)]
     html = list(out.rglob("*.html"))
     site_raw = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -211,6 +236,7 @@ def measure(n: int, tmp: Path, runs: int) -> dict:
     return {
         "plans": n, "cold": cold, "warm": warm, "edit": edit, "peak_mb": peak, "stages": report["timings"],
         "edit_written": edit_report["written"], "edit_stages": edit_report["timings"], "peer": min(peers), "pages": len(html),
+        "topic_edit": topic_edit, "topic_edit_stages": topic_report["timings"], "topic_edit_written": topic_report["written"],
         "site_mb": site_raw / 2**20, "index_kb": (index_raw / 1024, index_gz / 1024),
         "zip_mb": zip_path.stat().st_size / 2**20 if zip_path.exists() else 0,
         "largest_topic": largest, "visits": {k: (r, b / 1024) for k, (r, b) in visits.items()},
@@ -218,10 +244,11 @@ def measure(n: int, tmp: Path, runs: int) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    rows = ["| plans | full build (cold) | rebuild, nothing changed | rebuild, one plan edited | plain mkdocs build, both languages | ratio | peak memory | pages | site | search index (zh, raw / gzip) | offline zip |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| plans | full build (cold) | rebuild, nothing changed | rebuild, one plan edited | rebuild, one provision's topics edited | plain mkdocs build, both languages | ratio | peak memory | pages | site | search index (zh, raw / gzip) | offline zip |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        rows.append(f"| {r['plans']} | {r['cold']:.1f} s | {r['warm']:.1f} s | {r['edit']:.1f} s | {r['peer']:.1f} s | "
+        rows.append(f"| {r['plans']} | {r['cold']:.1f} s | {r['warm']:.1f} s | {r['edit']:.1f} s | "
+                    f"{r['topic_edit']:.1f} s ({sum(r['topic_edit_written'].values())} docs files) | {r['peer']:.1f} s | "
                     f"{r['cold'] / r['peer']:.2f} | {r['peak_mb']:.0f} MB | {r['pages']} | {r['site_mb']:.0f} MB | "
                     f"{r['index_kb'][0]:,.0f} / {r['index_kb'][1]:,.0f} KB | {r['zip_mb']:.0f} MB |")
     stages = sorted({k for r in results for k in r["stages"]})
@@ -234,6 +261,11 @@ def table(results: list[dict]) -> str:
              "| plans | " + " | ".join(stages) + " |", "|---|" + "---|" * len(stages)]
     for r in results:
         rows.append(f"| {r['plans']} | " + " | ".join(f"{r.get('edit_stages', {}).get(s, 0):.1f}" for s in stages) + " |")
+    stages = sorted({k for r in results for k in r.get("topic_edit_stages", {})})
+    rows += ["", "Seconds per stage of the rebuild after one provision's topics were edited:", "",
+             "| plans | " + " | ".join(stages) + " |", "|---|" + "---|" * len(stages)]
+    for r in results:
+        rows.append(f"| {r['plans']} | " + " | ".join(f"{r.get('topic_edit_stages', {}).get(s, 0):.1f}" for s in stages) + " |")
     rows += ["", "First visit in Chromium, gzip-serving local server (requests, KB transferred):", "",
              "| plans | home | largest topic page | en home | en largest topic page |", "|---|---|---|---|---|"]
     for r in results:

@@ -9,6 +9,7 @@ Steps:
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
@@ -31,7 +32,7 @@ class ProvisionRef:
     path: tuple[str, ...]  # headings above it, outermost first
     section_ids: tuple[str, ...]
 
-    @property
+    @cached_property  # asked for hundreds of thousands of times a build (frozen: stored in __dict__)
     def id(self) -> str:
         return f"{self.plan.id}.{self.provision.id}"
 

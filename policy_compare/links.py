@@ -147,9 +147,14 @@ def strength(score: float) -> str:
     return STRENGTH[-1][1]
 
 
-def eligible(ref) -> bool:
+def may_link(ref) -> bool:
+    """Whether a provision is linked once it has a substantive topic (:func:`eligible`)."""
     p = ref.provision
-    return not p.table and len(p.text) >= MIN_CHARS and bool(set(p.topics) - GENERIC_TOPICS)
+    return not p.table and len(p.text) >= MIN_CHARS
+
+
+def eligible(ref) -> bool:
+    return may_link(ref) and bool(set(ref.provision.topics) - GENERIC_TOPICS)
 
 
 def is_match(score: float, shared_topics: set[str]) -> bool:
@@ -174,14 +179,19 @@ def idf_of(df: int, n: int) -> float:
     return math.log((1 + quantized(n)) / (1 + quantized(df))) + 1
 
 
-def _weights(rows, words, n_rows: int, col_of, idf):
-    """A CSR matrix of sublinear-tf × idf weights, L2-normalised rows, float32: a token of word ``words[t]``
-    (a word ID; ``col_of`` gives its column, -1: none) in row ``rows[t]``. Columns are in word order; each
-    row's weights depend on its own words and their idf only."""
+def _counts(rows, words, W: int):
+    """Each distinct (row, word ID) as ``row * W + word``, ascending, and its count."""
+    import numpy as np
+    return np.unique(rows.astype(np.int64) * W + words, return_counts=True)
+
+
+def _weights(key, counts, n_rows: int, col_of, idf):
+    """A CSR matrix of sublinear-tf × idf weights, L2-normalised rows, float32, from :func:`_counts` (a word
+    ID's column is ``col_of[id]``, -1: none). Columns are in word order; each row's weights depend on its
+    own words and their idf only."""
     import numpy as np
     from scipy.sparse import csr_matrix
     W = max(len(col_of), 1)
-    key, counts = np.unique(rows.astype(np.int64) * W + words, return_counts=True)
     r, c = key // W, col_of[key % W]
     known = c >= 0
     r, c, counts = r[known], c[known], counts[known]
@@ -239,7 +249,9 @@ class Index:
     ``kept``: the :class:`Tokens` of an earlier build (with the same user words), reused for the provisions
     that did not change: only changed provisions are segmented."""
 
-    def __init__(self, items, words: tuple[str, ...] = (), kept: Tokens | None = None):
+    def __init__(self, items, words: tuple[str, ...] = (), kept: Tokens | None = None, pool=()):
+        """``pool``: more provisions whose words :attr:`tokens` keeps for a later build (those that may become
+        eligible by a topic edit), segmented now but not matched."""
         import numpy as np
         self.items = items
         self._user_words = tuple(sorted({to_simplified(w) for w in words}))
@@ -247,11 +259,14 @@ class Index:
         self.sents = _Sentences(items)
         n = len(items)
         self.fingerprints = [_fingerprint(r) for r in items]
+        mine = {r.id for r in items}
+        extra = [r for r in pool if r.id not in mine]
+        every_fp = self.fingerprints + [_fingerprint(r) for r in extra]
         word_list = list(kept.words) if kept is not None else []
         word_id = {w: i for i, w in enumerate(word_list)}
         old_at = {pid: k for k, pid in enumerate(kept.ids)} if kept is not None else {}
         flats, lens, longs = [], [], []
-        for r, fp in zip(items, self.fingerprints):
+        for r, fp in zip([*items, *extra], every_fp):  # items first: theirs are the first rows of the arrays
             k = old_at.get(r.id)
             if k is not None and kept.fingerprints[k] == fp:
                 flats.append(kept.flat[kept.tok_off[k]:kept.tok_off[k + 1]])
@@ -273,11 +288,14 @@ class Index:
             longs.append(np.array([_long_enough(t) for _, t in every], dtype=bool))
         cat = (lambda parts, dtype: np.concatenate(parts) if parts else np.zeros(0, dtype))
         flat, sent_len, long = cat(flats, np.int32), cat(lens, np.int32), cat(longs, bool)
-        tok_off = np.zeros(n + 1, np.int64)
+        tok_off = np.zeros(len(flats) + 1, np.int64)
         np.cumsum([len(f) for f in flats], out=tok_off[1:])
-        sent_off = np.zeros(n + 1, np.int64)
+        sent_off = np.zeros(len(lens) + 1, np.int64)
         np.cumsum([len(x) for x in lens], out=sent_off[1:])
-        self.tokens = Tokens(word_list, [r.id for r in items], self.fingerprints, tok_off, flat, sent_off, sent_len, long)
+        self.tokens = Tokens(word_list, [r.id for r in [*items, *extra]], every_fp, tok_off, flat, sent_off, sent_len, long)
+        # the items' part
+        tok_off, sent_off = tok_off[:n + 1], sent_off[:n + 1]
+        flat, sent_len, long = flat[:tok_off[-1]], sent_len[:sent_off[-1]], long[:sent_off[-1]]
         self.words, self._word_id = word_list, word_id
         plans = {pid: k for k, pid in enumerate(sorted({r.plan.id for r in items}))}
         self.plan_of = np.array([plans[r.plan.id] for r in items], dtype=np.int64)
@@ -292,7 +310,7 @@ class Index:
         tok_sent = np.repeat(np.arange(len(sent_len)), sent_len)  # each token's sentence (all sentences)
         self._sent_tok_off = np.r_[0, np.cumsum(sent_len)].astype(np.int64)
         W = max(len(word_list), 1)
-        held, _ = np.unique(tok_prov.astype(np.int64) * W + flat, return_counts=True)
+        held, held_counts = _counts(tok_prov, flat, W)
         self._held_prov, self._held_word = held // W, held % W  # the distinct words of each provision
         self._held_off = np.searchsorted(self._held_prov, np.arange(n + 1))
         df = np.bincount(self._held_word, minlength=len(word_list))
@@ -317,11 +335,11 @@ class Index:
                 col_of[chosen] = np.arange(len(chosen))
                 self.idf_ = np.array([idf_of(int(df[i]), n) for i in chosen])
                 self.idf = dict(zip(self.vocab, self.idf_.tolist()))
-                self.P = _weights(tok_prov, flat, n, col_of, self.idf_)
+                self.P = _weights(held, held_counts, n, col_of, self.idf_)
                 in_long = long[tok_sent]
                 sent_row = (np.cumsum(long) - 1)[tok_sent[in_long]]
                 ns = int(long.sum())
-                self.S = _weights(sent_row, flat[in_long], ns, col_of, self.idf_) if ns else None
+                self.S = _weights(*_counts(sent_row, flat[in_long], W), ns, col_of, self.idf_) if ns else None
         # the largest idf a word can have here (held by one provision): rarity = idf / this, in (0, 1]
         self.idf_top = idf_of(1, n) if items else 1.0
 
@@ -536,7 +554,8 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
     settings = (tuple(words), tuple(tuple(p) for p in pins), tuple(tuple(p) for p in suppress))
     usable = kept if isinstance(kept, Kept) and kept.settings == settings else None
-    index = Index(items, tuple(words), usable.tokens if usable else None)
+    pool = [r for r in refs if may_link(r)]
+    index = Index(items, tuple(words), usable.tokens if usable else None, pool=pool)
     n = len(items)
     ids = [r.id for r in items]
     topics = {r.id: tuple(r.provision.topics) for r in items}
@@ -642,7 +661,7 @@ def _incremental(index: Index, kept: Kept, signature: dict, pp, sp):
         o = old_pos.get(r_id)
         if o is not None:
             remap[o] = i
-            same[i] = kept.tokens.fingerprints[o] == index.fingerprints[i]
+            same[i] = kept.tokens.fingerprints[o] == index.fingerprints[i]  # the kept items lead its tokens
     # words whose weight or probe status changed: every row holding one is dirty
     moved = [c for c, w in enumerate(index.vocab) if kept.signature.get(w) != signature[w]]
     if any(w not in signature and index.holds(w) for w in kept.signature):
