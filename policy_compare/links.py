@@ -5,9 +5,10 @@ Method (documented on the About page and in README):
    to Simplified (OpenCC t2s) so Lishui matches the others. Each provision is also cut into sentences
    (at 。；！？), so a short measure can be found inside a long omnibus paragraph of another plan.
 2. Features: words from jieba (search mode, so a compound also yields its parts; the catalogue names are
-   kept whole through a user dictionary), minus generic policy verbs; TF-IDF weighted (scikit-learn,
-   sublinear tf, smoothed idf over all provisions; words in more than ``MAX_DF`` of the provisions are
-   dropped), L2-normalised, for whole provisions and for sentences.
+   kept whole through a user dictionary), minus generic policy verbs; TF-IDF weighted (scikit-learn's
+   formula: sublinear tf, smoothed idf over all provisions, but with counts read on a grid, ``quantized``;
+   words in more than ``MAX_DF`` of the provisions are dropped), L2-normalised, for whole provisions and
+   for sentences.
 3. Candidates without comparing every pair: sparse matrix products (provisions × provisions and
    sentences × sentences), computed in chunks of rows, keep for each row only its ``CANDIDATES`` best
    neighbours in other plans. Cost grows with the number of rows times the neighbours they share words
@@ -19,6 +20,8 @@ Method (documented on the About page and in README):
    ``THRESHOLD`` and the two share a substantive topic (not only overview/governance), or at least
    ``THRESHOLD_ANY`` without one. Tables and very short provisions (headings, names) are not linked.
 5. Each provision keeps its ``TOP_K`` best links, best first; ``data/links.yaml`` pins or suppresses pairs.
+   What one build computed (:class:`Kept`) lets the next compute only what an edit can reach
+   (:func:`update_links`, :mod:`.neighbours`), with the same links as computing everything.
 6. What readers see: the matching sentence of the other provision, its shared words highlighted (whole
    jieba words, longest first), shared topics and a plain strength (``strength``), never the raw score.
 

@@ -23,9 +23,10 @@ from conftest import ROOT
 
 FLOORS = {  # file: (recall at least, share of unrelated pairs linked at most)
     "tests/links_labelled.yaml": (0.95, 0.0),          # measured 0.97, 0.000
-    "bench/links_random_sample.yaml": (0.6, 0.07),     # measured 0.62, 0.069 (8 matches: one pair is 0.12)
+    "bench/links_random_sample.yaml": (0.6, 0.07),     # measured 0.62, 0.056 (8 matches: one pair is 0.12)
     "bench/links_sample_2026-12.yaml": (0.55, 0.05),   # measured 0.59, 0.047 (tuning since the scorer's fit)
-    "bench/links_sample_2026-12b.yaml": (0.4, 0.05),   # measured 0.46, 0.039 (held out, 90 matches)
+    "bench/links_sample_2026-12b.yaml": (0.4, 0.05),   # measured 0.43, 0.039 (held out, 90 matches; 0.46
+                                                       # before the idf's counts were put on a grid)
 }
 
 
