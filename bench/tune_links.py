@@ -119,7 +119,8 @@ def pair_features(c, cats, pairs) -> tuple[list, list]:
         X.append((pc, sc))
         found.append((i, j))
         y.append(bool(p["match"]))
-    return [(pc, sc, r) for (pc, sc), r in zip(X, index.rarities(found))], y
+    rarity = index.rarity_of(np.array([i for i, _ in found], dtype=np.int64), np.array([j for _, j in found], dtype=np.int64))
+    return [(pc, sc, r) for (pc, sc), r in zip(X, rarity.tolist())], y
 
 
 def fit(files) -> None:

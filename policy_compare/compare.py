@@ -9,10 +9,10 @@ Steps:
 from __future__ import annotations
 
 from contextlib import contextmanager
-from functools import cached_property
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import re
 
@@ -376,13 +376,10 @@ def related_items(corpus: Corpus, catalogues: Catalogues, cache_dir: Path | None
             old_wire = read_kept(cache_dir / f"links-{stored[0]}.pickle")
             state = stored[1] if isinstance(old_wire, dict) else None
     raw, state = links.update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words, kept=state)
-    if links.last_run.get("reused") and any(r.id not in raw and r.id not in old_wire for r in corpus.provisions):
-        raw, state = links.update_links(corpus.provisions, catalogues.pins, catalogues.suppress, words=words)
     related = {}
-    for r in corpus.provisions:
+    for r in corpus.provisions:  # a provision missing from raw kept its links (then old_wire holds them)
         found = raw.get(r.id)
-        related[r.id] = _related_of(corpus, found) if found is not None else \
-            [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in old_wire[r.id]]  # links the edit did not change
+        related[r.id] = _related_of(corpus, found) if found is not None else _from_wire(corpus, old_wire[r.id])
     if path is not None:
         keep_only(path, related_wire(related))
         keep_only(state_path, (key, state))
@@ -423,7 +420,11 @@ def related_wire(related: dict[str, list[RelatedItem]]) -> dict[str, list[tuple]
 
 
 def related_from_wire(corpus: Corpus, wire: dict[str, list[tuple]]) -> dict[str, list[RelatedItem]]:
-    return {src: [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in items] for src, items in wire.items()}
+    return {src: _from_wire(corpus, items) for src, items in wire.items()}
+
+
+def _from_wire(corpus: Corpus, items: list[tuple]) -> list[RelatedItem]:
+    return [RelatedItem(corpus.by_id[t[0]], *t[1:]) for t in items]
 
 
 def _related_of(corpus: Corpus, found) -> list[RelatedItem]:

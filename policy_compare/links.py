@@ -102,11 +102,6 @@ def _tokenizer(words: tuple[str, ...] = ()):
     return tok
 
 
-def words_of(text: str, tok) -> list[str]:
-    """jieba words (search mode: compounds and their parts) of a Simplified text, generic words dropped."""
-    return list(_words(text, tok))
-
-
 @lru_cache(maxsize=200_000)
 def _words(text: str, tok) -> tuple[str, ...]:
     out: list[str] = []
@@ -324,7 +319,7 @@ class Index:
         self.idf: dict[str, float] = {}
         self.pruned = False
         if items:
-            present = [i for i in np.flatnonzero(df).tolist()]
+            present = np.flatnonzero(df).tolist()
             present.sort(key=word_list.__getitem__)
             chosen = present
             if n > 20:  # words in more than MAX_DF of the provisions say nothing (unless every word does)
@@ -386,18 +381,10 @@ class Index:
             self._rank = {w: n for n, w in enumerate(order)}
         return self._rank
 
-    def rarities(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """For each pair (i, j) of provisions: the rarest word both hold, as its idf over the largest
+    def rarity_of(self, I, J):
+        """For each pair (I[n], J[n]) of provisions: the rarest word both hold, as its idf over the largest
         possible one (0: none), by one sparse product (the words a provision holds are the nonzeros of its
         row of P: every weight is positive)."""
-        import numpy as np
-        if not pairs or self.P is None:
-            return [0.0] * len(pairs)
-        I = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        J = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
-        return self.rarity_of(I, J).tolist()
-
-    def rarity_of(self, I, J):
         import numpy as np
         if self.P is None or not len(I):
             return np.zeros(len(I))
@@ -419,11 +406,12 @@ class Index:
                 out.append((neighbours.probe(X, ex), ex))
         return out
 
-    def lists(self, k: int = CANDIDATES):
-        """The neighbour lists of every provision and every sentence (:func:`neighbours.compute`)."""
+    def lists(self, k: int = CANDIDATES, probes=None):
+        """The neighbour lists of every provision and every sentence (:func:`neighbours.compute`);
+        ``probes``: :meth:`probes`, if made already."""
         import numpy as np
         from . import neighbours
-        (pp, _), (sp, _) = self.probes()
+        (pp, _), (sp, _) = probes or self.probes()
         own = np.arange(len(self.items))
         pl = neighbours.compute(self.P, pp, own, self.plan_of, k) if self.P is not None else neighbours.Lists.empty()
         sl = neighbours.compute(self.S, sp, self.sent_owner, self.plan_of, k) if self.S is not None else neighbours.Lists.empty()
@@ -464,8 +452,8 @@ class Index:
         A, B = keys // max(n, 1), keys % max(n, 1)
         missing = np.flatnonzero(np.isnan(pc))
         if len(missing):  # provision cosine for pairs found through a sentence only
-            from .neighbours import _exact
-            pc[missing] = _exact(self.P, A[missing], B[missing])
+            from .neighbours import exact
+            pc[missing] = exact(self.P, A[missing], B[missing])
         return A, B, pc, sc, si, sj
 
     def candidates(self, k: int = CANDIDATES) -> dict[tuple[int, int], tuple[float, float, int, int]]:
@@ -475,10 +463,6 @@ class Index:
         A, B, pc, sc, si, sj = self.pairs(*self.lists(k))
         return {(a, b): (p, s, x, y) for a, b, p, s, x, y in
                 zip(A.tolist(), B.tolist(), pc.tolist(), sc.tolist(), si.tolist(), sj.tolist())}
-
-    def sentence(self, i: int, s: int) -> tuple[str, str]:
-        """(verbatim, matching text) of global sentence s, which belongs to provision i."""
-        return self.sents[i][s - self.first_sentence[i]]
 
 
 def score(prov_cos: float, sent_cos: float, rarity: float) -> float:
@@ -552,7 +536,6 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     many provisions, or the corpus size to another grid point of :func:`quantized`, computes everything, and
     the result holds every provision."""
     import numpy as np
-    from . import neighbours
     by_id = {r.id: r for r in refs}
     items = sorted((r for r in refs if eligible(r)), key=lambda r: r.id)
     settings = (tuple(words), tuple(tuple(p) for p in pins), tuple(tuple(p) for p in suppress))
@@ -562,19 +545,20 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
     n = len(items)
     ids = [r.id for r in items]
     topics = {r.id: tuple(r.provision.topics) for r in items}
+    pinned = {p for pair in pins for p in pair}
     out: dict[str, list[Link]] = {}
     new_kept = None
+    last_run.clear()
+    last_run["reused"] = False
     if index.P is not None:
-        (pp, pex), (sp, sex) = index.probes()
+        probes = index.probes()
+        (pp, pex), (sp, sex) = probes
         signature = {w: (index.idf[w], bool(pex[c]), bool(sex[c]) if sex is not None else False)
                      for c, w in enumerate(index.vocab)}
-        last_run.clear()
         state = _incremental(index, usable, signature, pp, sp) if usable is not None else None
         last_run["reused"] = state is not None
         if state is None:
-            pl = neighbours.compute(index.P, pp, np.arange(n), index.plan_of, CANDIDATES)
-            sl = neighbours.compute(index.S, sp, index.sent_owner, index.plan_of, CANDIDATES) \
-                if index.S is not None else neighbours.Lists.empty()
+            pl, sl = index.lists(CANDIDATES, probes)
             A, B, pc, sc, si, sj = index.pairs(pl, sl)
             rarity = index.rarity_of(A, B)
             ps = np.full(len(A), np.nan)
@@ -600,15 +584,11 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
         flipped = rescore & ~(np.isnan(was) & np.isnan(ps))  # matched before or now
         changed[A[flipped]] = True
         changed[B[flipped]] = True
-        pinned = {p for pair in pins for p in pair}
         changed |= np.array([i in pinned for i in ids], dtype=bool)
         out = _links_of(index, changed, A, B, pc, sc, si, sj, ps)
         new_kept = Kept(settings, ids, index.tokens, topics, index.sentence_counts.tolist(), signature, quantized(n),
                         index.pruned, pl.compact(), sl.compact(),
                         tuple(a.astype(np.int32) if a.dtype == np.int64 else a for a in (A, B, pc, sc, si, sj, rarity, ps)))
-    else:
-        last_run.clear()
-        last_run["reused"] = False
     unchanged = set(ids) - set(out) if last_run.get("reused") else set()
     result: dict[str, list[Link]] = {r.id: list(out.get(r.id, ())) for r in refs if r.id not in unchanged}
     for a_id, b_id in pins:
@@ -617,7 +597,6 @@ def update_links(refs, pins=(), suppress=(), words=(), kept: Kept | None = None)
         for x, y in ((a, b), (b, a)):
             result[x.id] = [l for l in result[x.id] if l.target != y.id]
             result[x.id].insert(0, Link(x.id, y.id, 1.0, shared, (), pinned=True, strength="high"))
-    pinned = {p for pair in pins for p in pair}
     for k in pinned:
         result[k] = sorted(result[k], key=lambda l: (not l.pinned, -l.score, l.target))
     return {k: v[:TOP_K] for k, v in result.items()}, new_kept

@@ -88,7 +88,7 @@ def excluded(X) -> np.ndarray:
     return np.bincount(X.indices, minlength=X.shape[1]) > max(PROBE_POSTINGS, 1)
 
 
-def _exact(X, rows, cols, chunk: int = 200_000):
+def exact(X, rows, cols, chunk: int = 200_000):
     """Cosine of X[rows[n]] and X[cols[n]] for every n, in bulk."""
     out = np.empty(len(rows), dtype=np.float32)
     for lo in range(0, len(rows), chunk):
@@ -150,9 +150,9 @@ def _lists_of(X, P, PT, owner, plan_of, k: int, rows, chunk: int = CHUNK) -> Lis
     pr = np.concatenate(R) if R else np.zeros(0, np.int64)
     pc = np.concatenate(Cs) if Cs else np.zeros(0, np.int64)
     pv = np.concatenate(Vs) if Vs else np.zeros(0, np.float32)
-    exact = _exact(X, pr, pc)
-    order = np.lexsort((pc, -exact, pr))
-    er, ec, ev = pr[order], pc[order], exact[order]
+    cos = exact(X, pr, pc)
+    order = np.lexsort((pc, -cos, pr))
+    er, ec, ev = pr[order], pc[order], cos[order]
     take = _rank_in_row(er) < k
     return Lists(pr, pc, pv, er[take], ec[take], ev[take])
 
