@@ -125,6 +125,7 @@ class Corpus:
     by_plan: dict[str, list[ProvisionRef]] = field(default_factory=dict)  # plan id -> its provisions, in order
     responsibility_totals: "ResponsibilityTotals | None" = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # plan id -> hash of its file and source text
+    identities: dict[str, str] = field(default_factory=dict)  # plan id -> hash of all it says but its body
     data_dir: Path | None = None  # where the plans and catalogues were read from
 
     def provisions_of(self, plan_id: str) -> list[ProvisionRef]:
@@ -448,6 +449,15 @@ def _fingerprint(lp: LoadedPlan) -> str:
     return hashlib.sha256(data + b"\0" + lp.source_text.encode("utf-8")).hexdigest()[:20]
 
 
+def _identity(plan: Plan) -> str:
+    """What the pages that list a plan without its provisions read of it (the city, province, title, dates
+    …): a hash of every field but its sections, its English summary (shown on its own page only) and the
+    curator's open questions (shown nowhere)."""
+    import hashlib
+    data = plan.model_dump_json(exclude={"sections", "summary_en", "review"})
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
 def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues | None = None, stage=None,
                  before_links=None, links_cache: Path | None = None) -> Corpus:
     """Flatten the plans and compute every comparison. ``stage(name)``, if given, is a context manager that
@@ -460,6 +470,8 @@ def build_corpus(plans: list[LoadedPlan], data_dir: Path, catalogues: Catalogues
     ordered = sorted(plans, key=lambda lp: (lp.plan.date_written, lp.plan.id))
     corpus = Corpus([lp.plan for lp in ordered], {lp.plan.id: lp.source_text for lp in ordered})
     corpus.fingerprints = {lp.plan.id: _fingerprint(lp) for lp in ordered}
+    corpus.identities = {pid: _identity(plan) if corpus.fingerprints[pid] else ""  # "": no page is reused
+                         for pid, plan in ((lp.plan.id, lp.plan) for lp in ordered)}
     corpus.data_dir = Path(data_dir)
     for lp in ordered:
         refs: list[ProvisionRef] = []

@@ -475,6 +475,7 @@ class PageRenderer:
         # from a page of this language to the zip at the site root
         self.zip_prefix = "../" if lang.prefix else ""
         self._grouped: tuple | None = None
+        self._roster: str | None = None
         # the page cache of plan and source pages: the key each was last rendered from (kept beside the
         # docs folder); a page whose key is unchanged and whose file is there is not rendered again
         self.keys_file = docs.parent / f".{docs.name}.render-keys.json"
@@ -502,6 +503,23 @@ class PageRenderer:
             self.reused.append(rel)
             return True
         return False
+
+    def plans_key(self, plans) -> str:
+        """What pages showing these plans in full read of them: their IDs and fingerprints, in order ("" when
+        one is not from a file: the page is rendered)."""
+        fps = self.corpus.fingerprints
+        if not all(fps.get(p.id) for p in plans):
+            return ""
+        return hashlib.sha256("\0".join(f"{p.id}:{fps[p.id]}" for p in plans).encode()).hexdigest()
+
+    def roster_key(self) -> str:
+        """What pages listing every plan without its provisions read of them (:attr:`Corpus.identities`),
+        in plan order."""
+        if self._roster is None:
+            ids = self.corpus.identities
+            self._roster = "" if not all(ids.get(p.id) for p in self.corpus.plans) else hashlib.sha256(
+                "\0".join(f"{p.id}:{ids[p.id]}" for p in self.corpus.plans).encode()).hexdigest()
+        return self._roster
 
     def save_keys(self) -> None:
         self.keys_file.write_text(json.dumps(self.keys, sort_keys=True), encoding="utf-8")
@@ -569,8 +587,14 @@ class PageRenderer:
                 return ""
             return "\0".join((self.render_key, self.lang.code, rel, c.plan.id, fp, str(deferred)))
 
-        self.page(rel, "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=page,
-                  columns=topic_columns(self.env, rel, page, self.columns, key))
+        columns = topic_columns(self.env, rel, page, self.columns, key)
+        # the page around the columns reads of each city its place in the page and picker and its counts
+        shell = repr((view.topic.id, view.cities_addressing, page.default_ids,
+                      [(c.plan.id, c.addressed, len(c.provisions), c.targets, c.baselines) for c in view.coverage]))
+        if self.reuse(rel, self.roster_key(), shell,
+                      hashlib.sha256("\0".join(f"{k}\0{v}" for k, v in columns.items()).encode()).hexdigest()):
+            return
+        self.page(rel, "topic.md.j2", "data/topics.yaml, data/plans/*.yaml", page=page, columns=columns)
 
     def topics(self) -> None:
         c = self.corpus
@@ -593,6 +617,9 @@ class PageRenderer:
         return self._grouped
 
     def indicator(self, view: IndicatorView) -> None:
+        rel = routes.source("indicator", view.indicator.id)
+        if self.reuse(rel, view.indicator.id, self.roster_key(), self.plans_key([plan for plan, _ in view.rows])):
+            return  # the same cities set the same targets, and every other city is listed as before
         grouped = self.grouped_plans()
         rank = {p.id: i for i, p in enumerate(grouped)}
         covered = {plan.id for plan, _ in view.rows}
@@ -603,7 +630,7 @@ class PageRenderer:
             recent = sorted(view.rows, key=lambda row: (row[0].date_written, row[0].id), reverse=True)[:CHART_CITY_LIMIT]
             keep = {plan.id for plan, _ in recent}
             drawn, partial = replace(view, rows=tuple(row for row in view.rows if row[0].id in keep)), CHART_CITY_LIMIT
-        self.page(routes.source("indicator", view.indicator.id), "indicator.md.j2",
+        self.page(rel, "indicator.md.j2",
                   "data/indicators.yaml, data/plans/*.yaml",
                   page=IndicatorPage(by_prov, tuple(p for p in missing if not unpublished(p)),
                                      tuple(p for p in missing if unpublished(p)), merged_rows(by_prov), partial),
@@ -652,7 +679,10 @@ class PageRenderer:
         self.page(routes.source("responsible"), "responsible.md.j2", data,
                   page=ResponsiblePage(tuple(c.plans), (), (), (), summary, tuple(rows), tuple(names)))
         for g in provinces:
-            self.page(routes.source("responsible_province", g.slug), "responsible_province.md.j2", data,
+            rel = routes.source("responsible_province", g.slug)
+            if self.reuse(rel, g.slug, self.plans_key(g.plans)):
+                continue  # the province's plans are unchanged
+            self.page(rel, "responsible_province.md.j2", data,
                       page=ResponsibleProvincePage(g, tuple(of_plan[p.id] for p in g.plans)))
 
     def glossary(self) -> None:

@@ -34,6 +34,7 @@ import html.parser
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 from collections import defaultdict
@@ -130,7 +131,11 @@ def load_user_dict(path: Path) -> None:
     build whose texts are all segmented already (kept between builds) does not load jieba's dictionary."""
     global _DICT_KEY, _PENDING
     data = path.read_bytes()
-    _DICT_KEY = hashlib.sha256(data + Path(__file__).read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(data + Path(__file__).read_bytes()).hexdigest()[:12]
+    if key != _DICT_KEY:  # what was segmented with another dictionary is segmented again
+        _TERMS.clear()
+        _RUNS.clear()
+    _DICT_KEY = key
     _PENDING = data.decode("utf-8")
 
 
@@ -169,20 +174,51 @@ def terms_of(text: str) -> frozenset[str]:
 
 
 def forget_terms() -> None:
-    """Empty terms_of's cache (bench/bench_search.py times segmenting from nothing)."""
+    """Empty terms_of's caches (bench/bench_search.py times segmenting from nothing)."""
     _TERMS.clear()
+    _RUNS.clear()
+
+
+_RUNS: dict[str, tuple[str, ...]] = {}  # jieba's words of each run of Han characters seen (kept: keep_runs)
 
 
 def _terms(text: str) -> frozenset[str]:
-    jieba = _tokenizer()
+    """The terms of ``text``: the union of those of its runs (each run of Han characters is cut by jieba, on
+    its own, once: :data:`_RUNS`), so jieba's dictionary is loaded only when a run is new."""
     out: set[str] = set()
     for m in TOKEN.finditer(fold(text)):
         run = m.group(0)
         if not HAN.match(run):
             out.add(run)
             continue
-        out.update(jieba.cut_for_search(run))  # jieba's words, then the 2- and 3-grams in its dictionary inside them
+        words = _RUNS.get(run)
+        if words is None:  # jieba's words, then the 2- and 3-grams in its dictionary inside them
+            words = _RUNS[run] = tuple(_tokenizer().cut_for_search(run))
+        out.update(words)
     return frozenset(out)
+
+
+def keep_runs(path: Path) -> None:
+    """Keep :data:`_RUNS` between builds at ``path`` (under the user dictionary's key), adding the runs
+    kept there before: the pages' texts change a few runs at a time (counts, names), so a rebuild seldom
+    needs jieba at all. Call :func:`load_runs` first."""
+    from .cache import write_atomic
+    if _RUNS.keys() - _RUNS_LOADED:
+        write_atomic(path, pickle.dumps((_DICT_KEY, _RUNS), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_runs(path: Path) -> None:
+    """The runs kept at ``path`` by :func:`keep_runs` (none when kept under another dictionary)."""
+    from .cache import read_kept
+    kept = read_kept(path)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == _DICT_KEY:
+        for run, words in kept[1].items():
+            _RUNS.setdefault(run, words)
+    _RUNS_LOADED.clear()
+    _RUNS_LOADED.update(_RUNS)
+
+
+_RUNS_LOADED: set[str] = set()
 
 
 # ---------------------------------------------------------------- synonyms ------------------------------
@@ -248,9 +284,8 @@ class _PageText(html.parser.HTMLParser):
             self.skip += 1
             return
         cls = a.get("class") or ""
-        if tag in ("h2", "h3") and "compare-city" in cls:  # a topic page's city column: its provisions are
-            self.sections.append([None, "", []])            # documents of their plan; the column is left out
-            self.skip = 1
+        if "compare-col" in cls.split():  # a topic page's city column (templates/_topic_column.md.j2): its
+            self.skip = 1                  # provisions are documents of their plan; the column is left out
             return
         if "data-search-exclude" in a or tag in ("script", "style", "svg", "nav") or "headerlink" in cls:
             self.skip = 1
@@ -564,10 +599,15 @@ def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]
 
     pages = Memo(cache, _DICT_KEY) if cache else None
     seen = Memo(cache.with_name(cache.name.replace("pages", "synonyms")), repr((synonyms, _DICT_KEY))) if cache else None
+    runs = cache.with_name(cache.name.replace("pages", "runs")) if cache else None
+    if runs:
+        load_runs(runs)
     groups = collect(site, corpus, lang, directory_urls, pages)
     meta, table, records = build_index(groups, synonyms, seen)
     for memo in (pages, seen):
         if memo:
             memo.save()
+    if runs:
+        keep_runs(runs)
     meta["lang"] = lang.code
     return write_files(site / "search", meta, table, records)

@@ -67,6 +67,7 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         site_extras(config.extra, config.site_url or "")
         from . import slots
         config.plugins["pc-slots"] = slots.plugin()  # pre-rendered HTML blocks skip Python-Markdown
+        config.plugins["pc-theme-cache"] = theme_cache()
         with _replacing_writes(site):
             build(config, dirty=dirty)
     except (MkDocsException, SystemExit) as exc:
@@ -74,6 +75,27 @@ def run_mkdocs(docs: Path, site: Path, nav: list | None = None, config_file: Pat
         raise BuildFailed([Problem(config_file.name, 1, "", "mkdocs", m) for m in messages]) from None
     finally:
         logger.removeHandler(handler)
+
+
+def theme_cache():
+    """A plugin giving the theme's Jinja environment a bytecode cache, so its templates (main.html, the
+    partials) compile once per machine instead of once per build and language. Jinja checks each template's
+    source against the cached code; the folder is named by the versions that decide how they compile."""
+    from importlib.metadata import version
+
+    from jinja2 import FileSystemBytecodeCache
+    from mkdocs.plugins import BasePlugin
+
+    name = "-".join(version(p) for p in ("mkdocs", "mkdocs-material", "jinja2"))
+    folder = ROOT / ".cache" / "jinja-theme" / name
+
+    class ThemeCache(BasePlugin):
+        def on_env(self, env, config, files):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            return env
+
+    return ThemeCache()
 
 
 class _NoDirtyWarning(logging.Filter):

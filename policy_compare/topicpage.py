@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .compare import TopicCoverage, TopicView
@@ -85,6 +86,10 @@ class TopicPage:
     @property
     def default_ids(self) -> str:
         return ",".join(c.plan.id for c in self.shown)
+
+    @cached_property
+    def shown_ids(self) -> frozenset[str]:
+        return frozenset(c.plan.id for c in self.shown)
 
 
 def topic_page(view: TopicView, n: int = DEFAULT_CITIES) -> TopicPage:

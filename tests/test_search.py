@@ -121,13 +121,15 @@ def test_page_sections_leave_out_excluded_parts(tmp_path):
     page.write_text("""<html><head></head><body><article class="md-content__inner md-typeset">
       <h1 id="t">控烟限酒<a class="headerlink" href="#t">¶</a></h1><p>专题说明 &amp; 概要</p>
       <div class="provision" data-search-exclude><p>条文不进页面条目</p></div>
-      <h2 class="compare-city" id="c">衢州 2020</h2><p>城市栏</p>
+      <div class="compare"><section class="compare-col" id="city-a" data-plan="a">
+      <p class="compare-city" role="heading" aria-level="2">衢州 2020</p><p class="col-summary">3 条</p>
+      <p class="pv-path">第一章</p></section></div><p>专题尾注</p>
       <h2 id="more">更多<a class="headerlink" href="#more">¶</a></h2><p>其他<svg><text>图表</text></svg>内容</p>
       <script>var x = "脚本";</script></article></body></html>""", encoding="utf-8")
     title, docs = search.page_docs(page)
     assert title == "控烟限酒"
     assert [(d.anchor, d.title) for d in docs] == [("", "控烟限酒"), ("more", "更多")]
-    assert docs[0].text == "专题说明 & 概要"
+    assert docs[0].text == "专题说明 & 概要 专题尾注"  # a city column is left out, not what follows it
     assert docs[1].text == "其他内容"
     excluded = tmp_path / "source.html"
     excluded.write_text('<html><head><meta name="pc-search" content="exclude"></head><body>'
@@ -204,3 +206,18 @@ def test_a_rewritten_index_keeps_the_files_that_did_not_change(tmp_path):
     assert len(same) == len([k for k in first if k.startswith(old + "/")]) - 1  # all but the changed chunk
     assert second[f"{new}/d/0.js"] != first[f"{old}/d/0.js"]
     assert not (folder / old).exists() and not list(folder.glob(".*"))
+
+
+def test_a_topic_pages_entry_leaves_its_city_columns_out(site):
+    """On the real site, a topic page's own search entry is its heading and description: the city columns
+    (each city's name, summary, plan title and provisions' headings) are found under their plans, not as
+    one long page entry that every city name would match."""
+    from policy_compare.pipeline import validate
+
+    loaded, _ = validate(DATA)
+    titles = [lp.plan.title for lp in loaded]
+    page = site / "topics" / "tobacco-alcohol" / "index.html"
+    assert "compare-col" in page.read_text(encoding="utf-8")
+    _, docs = search.page_docs(page)
+    assert docs and all(t not in d.text for d in docs for t in titles)
+    assert not any("未涉及" in d.text for d in docs)
