@@ -89,31 +89,30 @@ LEVEL = 6  # deflate level of the bundle's entries
 reused_entries = 0  # entries the last write_zip copied from the kept zip
 
 
-def _deflate(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
-    """(CRC, size, raw deflate stream) of each file as the bundle holds it: what zipfile writes for it."""
+def _deflate_one(item: tuple[str, Path]) -> tuple[int, int, bytes]:
+    """(CRC, size, raw deflate stream) of a file as the bundle holds it: what zipfile writes for it."""
     import zlib
 
-    out = []
-    for name, path in items:
-        data = bundled(name, path.read_bytes())
-        z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        out.append((zlib.crc32(data), len(data), z.compress(data) + z.flush()))
-    return out
+    name, path = item
+    data = bundled(name, path.read_bytes())
+    z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return zlib.crc32(data), len(data), z.compress(data) + z.flush()
 
 
 def _deflate_all(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
-    """:func:`_deflate`, split over two forked processes when there is a spare core and enough to do."""
+    """:func:`_deflate_one` of each file, on two threads when there is a spare core (zlib lets go of the
+    interpreter while it compresses: the largest files, the open data, take most of the time), largest
+    first."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .cores import spare_core
 
-    if len(items) < 64 or not spare_core():
-        return _deflate(items)
-    import multiprocessing
-
-    half = len(items) // 2
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        other = pool.apply_async(_deflate, (items[half:],))
-        first = _deflate(items[:half])
-        return first + other.get()
+    if len(items) < 2 or not spare_core():
+        return [_deflate_one(item) for item in items]
+    order = sorted(range(len(items)), key=lambda i: -items[i][1].stat().st_size)
+    with ThreadPoolExecutor(2) as pool:
+        done = dict(zip(order, pool.map(_deflate_one, [items[i] for i in order])))
+    return [done[i] for i in range(len(items))]
 
 
 def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Path | None = None) -> Path:

@@ -167,8 +167,7 @@ def build(data_dir: Path, out_dir: Path, strict: bool = False) -> list[Problem]:
             corpus = compare.build_corpus(plans, data_dir, catalogue, stage=stage, before_links=before_links,
                                           links_cache=work)
         with stage("search"):  # loaded here, so the language processes forked next share them
-            ahead["terms"].wait()
-            search.load_terms(ahead["terms"].path)
+            ahead["terms"].load()
         synonyms = ahead["synonyms"]
         with stage("languages"):
             each_language(corpus, work, tmp, synonyms)

@@ -531,8 +531,12 @@ def _write_or_link(path: Path, data: bytes, earlier: list[Path]) -> None:
 def prepare(corpus: Corpus, data_dir: Path, workdir: Path) -> list[list[str]]:
     """Before MkDocs: check ``data/synonyms.yaml`` (BuildFailed with one line per problem) and give jieba
     the user dictionary generated from ``data/``; return the synonym groups for :func:`write_index`."""
+    from .cache import Memo
     from .synonyms import load_synonyms
-    synonyms = load_synonyms(data_dir, corpus.sources)
+    here = Path(__file__).parent  # the forms each source holds, kept (under this code: fold, the rules)
+    memo = Memo(workdir / "synonym-forms.pickle", "".join((here / f).read_text(encoding="utf-8") for f in ("search.py", "synonyms.py")))
+    synonyms = load_synonyms(data_dir, corpus.sources, memo)
+    memo.save()
     load_user_dict(write_user_dict(corpus, workdir / "jieba_user_dict.txt", synonyms))
     return synonyms
 
@@ -555,14 +559,23 @@ def shared_texts(corpus: Corpus) -> list[str]:
 class TermsAhead:
     path: Path       # the segmented texts: {text: terms}, kept between builds
     wait: object     # () -> None: returns when the file is written
+    terms: dict | None = None  # what the file holds, when it was read already
+
+    def load(self) -> None:
+        """Wait for the file, then add it to terms_of's cache (:func:`load_terms`)."""
+        self.wait()
+        if self.terms is not None:
+            _TERMS.update(self.terms)
+        else:
+            load_terms(self.path)
 
 
 def terms_ahead(corpus: Corpus, workdir: Path, user_dict: Path) -> TermsAhead:
     """Segment the provisions' texts (:func:`shared_texts`) in a forked process while the build goes on
     (the cross-links take the other core); the language builds load the result (:func:`load_terms`), so
     they only look terms up, and segment nothing twice. The file is kept in ``workdir`` between builds,
-    keyed by the jieba user dictionary and this code: a rebuild segments only texts it has not seen. On
-    one core it is done in turn."""
+    keyed by the jieba user dictionary and this code: a rebuild segments only texts it has not seen, and
+    forks nothing when it has seen them all. On one core it is done in turn."""
     import multiprocessing
 
     from .cache import keep_only, read_kept
@@ -570,11 +583,16 @@ def terms_ahead(corpus: Corpus, workdir: Path, user_dict: Path) -> TermsAhead:
 
     key = hashlib.sha256(user_dict.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
     path = workdir / f"terms-{key}.pickle"
-    texts = sorted(set(shared_texts(corpus)))
+    texts = set(shared_texts(corpus))
+    known = read_kept(path)
+    if isinstance(known, dict) and texts <= known.keys():  # all segmented already: the kept file as it is
+        if len(known) > 2 * len(texts):  # (less what many edits left behind)
+            keep_only(path, {t: known[t] for t in texts})
+        return TermsAhead(path, lambda: None, known)
+    known = known if isinstance(known, dict) else {}
 
     def compute() -> None:
-        known = read_kept(path) or {}
-        keep_only(path, {t: known[t] if t in known else _terms(t) for t in texts})
+        keep_only(path, {t: known[t] if t in known else _terms(t) for t in sorted(texts)})
 
     if not spare_core():
         compute()

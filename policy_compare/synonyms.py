@@ -4,6 +4,7 @@ Checked before anything is built; each problem is one line (file:line, key path,
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -11,13 +12,16 @@ from .problems import BuildFailed, Problem
 from .search import HAN, fold
 
 
-def load_synonyms(data_dir: Path, sources: dict[str, str]) -> list[list[str]]:
+def load_synonyms(data_dir: Path, sources: dict[str, str], memo=None) -> list[list[str]]:
     """``data/synonyms.yaml``: groups of forms that find each other (DRG ↔ 按疾病诊断相关分组 …).
 
     Rules (each problem one line, file:line): a list of groups under ``synonyms``, each with ``terms`` (two
     or more distinct strings, no surrounding spaces) and an optional ``note``; a form belongs to one group
     only; every form written with Chinese characters occurs in some source text (either script), and every
-    group has at least one form that occurs (Latin abbreviations readers type, like DIP, may be absent)."""
+    group has at least one form that occurs (Latin abbreviations readers type, like DIP, may be absent).
+
+    ``memo`` (a :class:`cache.Memo` kept between builds): the forms each source text holds, by a digest of
+    the forms and the text, so that a rebuild looks only through the sources that changed."""
     from .load import load_yaml
 
     path = data_dir / "synonyms.yaml"
@@ -27,18 +31,23 @@ def load_synonyms(data_dir: Path, sources: dict[str, str]) -> list[list[str]]:
     if doc is None:
         raise BuildFailed(problems)
     shown = doc.display
-    folded_sources = [fold(s) for s in sources.values()]
+    data = doc.data
+    every = sorted({fold(t) for g in (data.get("synonyms") if isinstance(data, dict) else None) or []
+                    if isinstance(g, dict) and isinstance(g.get("terms"), list) for t in g["terms"] if isinstance(t, str)})
+    forms_key = hashlib.blake2b("\0".join(every).encode("utf-8"), digest_size=16).digest()
+    held: set[str] = set()  # the forms some source holds
+    for text in sources.values():
+        if memo is None:
+            held |= _held(every, text)
+        else:
+            held |= memo.get((forms_key, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()),
+                             lambda text=text: _held(every, text))
 
     def occurs(form: str) -> bool:
-        f = fold(form)
-        if HAN.search(f):
-            return any(f in s for s in folded_sources)
-        pat = re.compile(r"(?<![a-z0-9])" + re.escape(f) + r"(?![a-z0-9])")
-        return any(pat.search(s) for s in folded_sources)
+        return fold(form) in held
 
     groups: list[list[str]] = []
     owner: dict[str, int] = {}
-    data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("synonyms"), list):
         raise BuildFailed(problems + [Problem(shown, 1, "", "synonyms_shape", "expected 'synonyms:' followed by a list of groups, each with 'terms: [...]'")])
     for i, group in enumerate(data["synonyms"]):
@@ -73,3 +82,17 @@ def load_synonyms(data_dir: Path, sources: dict[str, str]) -> list[list[str]]:
     if problems:
         raise BuildFailed(problems)
     return groups
+
+
+def _held(forms: list[str], text: str) -> frozenset[str]:
+    """The (folded) forms that occur in ``text`` (either script): a form with Chinese characters anywhere,
+    a Latin one as a whole word."""
+    folded = fold(text)
+    out = []
+    for f in forms:
+        if HAN.search(f):
+            if f in folded:
+                out.append(f)
+        elif re.search(r"(?<![a-z0-9])" + re.escape(f) + r"(?![a-z0-9])", folded):
+            out.append(f)
+    return frozenset(out)

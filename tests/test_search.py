@@ -221,3 +221,24 @@ def test_a_topic_pages_entry_leaves_its_city_columns_out(site):
     _, docs = search.page_docs(page)
     assert docs and all(t not in d.text for d in docs for t in titles)
     assert not any("未涉及" in d.text for d in docs)
+
+
+def test_synonym_forms_kept_between_builds_give_the_same_groups_and_problems(tmp_path):
+    """load_synonyms with the forms each source held in an earlier build (search.prepare keeps them by the
+    source's digest): the same groups; a source that changed is looked through again, so a form it no
+    longer holds is reported."""
+    from policy_compare.cache import Memo
+
+    (tmp_path / "synonyms.yaml").write_text("synonyms:\n- terms: [DRG, 按疾病诊断相关分组]\n- terms: [医联体, 医疗联合体]\n",
+                                            encoding="utf-8")
+    sources = {"a": "推进按疾病诊断相关分组付费。", "b": "建设醫聯體（醫療聯合體）。"}
+    memo = Memo()
+    fresh = synonyms.load_synonyms(tmp_path, sources)
+    assert synonyms.load_synonyms(tmp_path, sources, memo) == fresh == [["drg", "按疾病诊断相关分组"], ["医联体", "医疗联合体"]]
+    assert memo.made == 2
+    again = Memo()
+    again.kept = memo.used
+    assert synonyms.load_synonyms(tmp_path, sources, again) == fresh and again.made == 0
+    with pytest.raises(BuildFailed) as exc:
+        synonyms.load_synonyms(tmp_path, {**sources, "b": "建设医联体。"}, again)
+    assert [p.code for p in exc.value.problems] == ["synonym_not_in_sources", "synonym_group"]
