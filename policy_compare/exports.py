@@ -133,16 +133,59 @@ def _json(data, memo=None) -> str:
     return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
+def _provisions_json(corpus: Corpus, memo=None) -> str:
+    """provisions.json: :func:`_json` of every provision's record, plan by plan; with ``memo``, a plan's
+    part is kept under its fingerprint and the provisions its provisions link to (all a record reads besides
+    the code and catalogues, which the memo's version covers). The same bytes as encoding the list at once."""
+    if memo is None or not corpus.provisions:
+        return _json([provision_record(r, corpus) for r in corpus.provisions], memo)
+    parts = []
+    for plan in corpus.plans:
+        refs = corpus.provisions_of(plan.id)
+        if not refs:
+            continue
+        fp = corpus.fingerprints.get(plan.id, "")
+        make = lambda refs=refs: ",\n".join(  # noqa: E731
+            " " + json.dumps(provision_record(r, corpus), ensure_ascii=False, indent=1).replace("\n", "\n ") for r in refs)
+        if not fp:
+            parts.append(make())
+            continue
+        related = tuple(tuple(item.ref.id for item in corpus.related.get(r.id, ())) for r in refs)
+        parts.append(memo.get(("provisions", plan.id, fp, related), make))
+    return "[\n" + ",\n".join(parts) + "\n]\n"
+
+
+def _targets_csv(corpus: Corpus, site_url: str, memo=None) -> str:
+    """targets.csv: :func:`targets_csv`, with ``memo`` plan by plan, each plan's rows kept under its
+    fingerprint and the site's address."""
+    if memo is None:
+        return targets_csv(corpus, site_url)
+    by_plan: dict[str, list] = {}
+    for tref in corpus.targets:
+        by_plan.setdefault(tref.ref.plan.id, []).append(tref)
+    out = [targets_csv(Corpus([], {}), site_url)]  # the header
+    for plan in corpus.plans:
+        trefs = by_plan.get(plan.id)
+        if not trefs:
+            continue
+        fp = corpus.fingerprints.get(plan.id, "")
+        make = lambda trefs=trefs: targets_csv(Corpus([], {}, targets=trefs), site_url).removeprefix(out[0])  # noqa: E731
+        out.append(memo.get(("targets", plan.id, fp, site_url), make) if fp else make())
+    return "".join(out)
+
+
 def files(corpus: Corpus, site_url: str = "", keep: Path | None = None) -> dict[str, str]:
     """Every export file: name -> text (the same for both interfaces); ``site_url`` (with a final '/') makes
-    targets.csv's url absolute. ``keep``: a file kept between builds with the JSON records' texts."""
+    targets.csv's url absolute. ``keep``: a file kept between builds with the JSON records' texts and each
+    plan's part of provisions.json and targets.csv (under a version of the code and catalogues)."""
     from .cache import Memo
+    from .render import render_key
 
-    memo = Memo(keep)
+    memo = Memo(keep, render_key(corpus.data_dir) if keep and corpus.data_dir else "")
     out = {
         "plans.json": _json(plan_records(corpus), memo),
-        "provisions.json": _json([provision_record(r, corpus) for r in corpus.provisions], memo),
-        "targets.csv": targets_csv(corpus, site_url),
+        "provisions.json": _provisions_json(corpus, memo if keep else None),
+        "targets.csv": _targets_csv(corpus, site_url, memo if keep else None),
         "topics.json": _json(topic_records(corpus), memo),
         "indicators.json": _json(indicator_records(corpus), memo),
         "datapackage.json": _json(datapackage()),

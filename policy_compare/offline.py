@@ -89,29 +89,86 @@ LEVEL = 6  # deflate level of the bundle's entries
 reused_entries = 0  # entries the last write_zip copied from the kept zip
 
 
-def _deflate_one(item: tuple[str, Path]) -> tuple[int, int, bytes]:
+CHUNKED_FROM = 1 << 20  # bytes: a larger file (the open data) is deflated in chunks, each kept between builds
+CHUNK_MIN, CHUNK_MAX = 1 << 15, 1 << 20  # bytes per chunk
+
+
+def chunks(data: bytes) -> list[bytes]:
+    """``data`` cut at line ends chosen by their content (the 32 bytes before the newline, hashed: about one
+    line end in 2048; a chunk holds at least CHUNK_MIN bytes, at most CHUNK_MAX), so that an edit inside a
+    file changes the chunk it falls in and leaves the others as they were."""
+    import numpy as np
+
+    a = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(a == 10)
+    ends = ends[ends >= 32]
+    words = np.lib.stride_tricks.sliding_window_view(a, 32)[ends - 32].view("<u8")  # (line ends, 4)
+    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], np.uint64)
+    mixed = words * mult
+    h = mixed[:, 0] ^ mixed[:, 1] ^ mixed[:, 2] ^ mixed[:, 3]
+    h = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(53)
+    cand = (ends[h == 0] + 1).tolist()
+    out, start = [], 0
+    for cut in cand:
+        while cut - start > CHUNK_MAX:
+            out.append(data[start:start + CHUNK_MAX])
+            start += CHUNK_MAX
+        if cut - start >= CHUNK_MIN:
+            out.append(data[start:cut])
+            start = cut
+    while len(data) - start > CHUNK_MAX:
+        out.append(data[start:start + CHUNK_MAX])
+        start += CHUNK_MAX
+    out.append(data[start:])
+    return out
+
+
+def deflate(data: bytes, memo=None) -> bytes:
+    """The raw deflate stream of ``data``; a large one as one stream of independently deflated chunks
+    (:func:`chunks`: each but the last ends in a full flush, so any inflater reads them as one), each taken
+    from ``memo`` (a :class:`cache.Memo`) when a build deflated the same chunk before."""
+    import hashlib
+    import zlib
+
+    def one(chunk: bytes, last: bool) -> bytes:
+        z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        return z.compress(chunk) + z.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+    if len(data) < CHUNKED_FROM:
+        return one(data, True)
+    parts = chunks(data)
+    out = []
+    for i, chunk in enumerate(parts):
+        last = i == len(parts) - 1
+        if memo is None:
+            out.append(one(chunk, last))
+        else:
+            key = (hashlib.blake2b(chunk, digest_size=16).digest(), last, LEVEL)
+            out.append(memo.get(key, lambda: one(chunk, last)))
+    return b"".join(out)
+
+
+def _deflate_one(item: tuple[str, Path], memo=None) -> tuple[int, int, bytes]:
     """(CRC, size, raw deflate stream) of a file as the bundle holds it: what zipfile writes for it."""
     import zlib
 
     name, path = item
     data = bundled(name, path.read_bytes())
-    z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return zlib.crc32(data), len(data), z.compress(data) + z.flush()
+    return zlib.crc32(data), len(data), deflate(data, memo)
 
 
-def _deflate_all(items: list[tuple[str, Path]]) -> list[tuple[int, int, bytes]]:
+def _deflate_all(items: list[tuple[str, Path]], memo=None) -> list[tuple[int, int, bytes]]:
     """:func:`_deflate_one` of each file, on two threads when there is a spare core (zlib lets go of the
-    interpreter while it compresses: the largest files, the open data, take most of the time), largest
-    first."""
+    interpreter while it compresses), largest first."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .cores import spare_core
 
     if len(items) < 2 or not spare_core():
-        return [_deflate_one(item) for item in items]
+        return [_deflate_one(item, memo) for item in items]
     order = sorted(range(len(items)), key=lambda i: -items[i][1].stat().st_size)
     with ThreadPoolExecutor(2) as pool:
-        done = dict(zip(order, pool.map(_deflate_one, [items[i] for i in order])))
+        done = dict(zip(order, pool.map(lambda item: _deflate_one(item, memo), [items[i] for i in order])))
     return [done[i] for i in range(len(items))]
 
 
@@ -153,7 +210,11 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     fresh = [(name, path) for name, path in members if name not in reusable]
     global reused_entries
     reused_entries = len(members) - len(fresh)
-    deflated = dict(zip((name for name, _ in fresh), _deflate_all(fresh)))
+    from .cache import Memo
+    memo = Memo(keep / "offline.chunks.pickle" if keep else None)  # the large files' deflated chunks
+    deflated = dict(zip((name for name, _ in fresh), _deflate_all(fresh, memo)))
+    if memo.made:  # (a build that deflated no large file leaves the kept chunks as they were)
+        memo.save()
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:

@@ -119,3 +119,37 @@ def test_a_kept_zip_gives_the_bytes_of_a_fresh_one(tmp_path: Path, monkeypatch):
         assert z.read("policy-compare/plans/a/index.html") == b'<a href="../index.html">b</a>'
         assert "policy-compare/assets/x.css" not in z.namelist()
     assert third != first
+
+
+def test_large_files_deflate_in_kept_chunks_to_one_valid_stream():
+    """offline.deflate of a large file: one raw deflate stream any inflater reads back whole, the same
+    bytes with or without the chunks kept from an earlier build; after an edit in the middle of the
+    file, only the chunk around it is deflated again."""
+    import json
+    import random
+    import zlib
+
+    from policy_compare import offline
+    from policy_compare.cache import Memo
+
+    rng = random.Random(5)
+    records = [{"id": f"p{i}", "text": "".join(rng.choice("健康促进行动计划实施方案医疗卫生") for _ in range(rng.randint(10, 120))),
+                "topics": rng.sample(["diet", "fitness", "tobacco", "mental"], 2)} for i in range(12000)]
+    data = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+    assert len(data) > offline.CHUNKED_FROM
+    parts = offline.chunks(data)
+    assert b"".join(parts) == data and len(parts) > 8
+    assert all(offline.CHUNK_MIN <= len(c) <= offline.CHUNK_MAX for c in parts[:-1])
+    memo = Memo()
+    raw = offline.deflate(data, memo)
+    assert zlib.decompress(raw, -15) == data and memo.made == len(parts)
+    assert offline.deflate(data) == raw
+    records[6000]["topics"].append("oral")  # one record, in the middle
+    edited = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+    again = Memo()
+    again.kept = memo.used
+    raw2 = offline.deflate(edited, again)
+    assert zlib.decompress(raw2, -15) == edited and raw2 == offline.deflate(edited)
+    assert 1 <= again.made <= 2
+    small = b"short file\n" * 10
+    assert offline.deflate(small) == zlib.compress(small, offline.LEVEL, -15) if hasattr(zlib, "compress") else True

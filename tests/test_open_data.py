@@ -16,6 +16,7 @@ from test_browser import browser  # noqa: F401  (fixture)
 
 from policy_compare.validate import iter_provisions, squash
 
+ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ["plans.json", "provisions.json", "targets.csv", "topics.json", "indicators.json"]
 
 
@@ -160,3 +161,31 @@ def test_targets_csv_never_hands_a_formula_to_a_spreadsheet():
     assert rows[0]["indicator"] == "'@SUM(A1)" and rows[0]["unit"] == "'+1"
     assert rows[0]["value"] == "-5" and rows[0]["comparator"] == "="
     assert exports.spreadsheet_safe("居民健康素养水平") == "居民健康素养水平"
+
+
+def test_exports_kept_plan_by_plan_are_the_files_made_at_once(tmp_path):
+    """exports.files with a kept file (each plan's part of provisions.json and targets.csv kept under its
+    fingerprint and links): the same text as made at once, in a fresh build, again from the kept parts, and
+    after one plan's edit (which makes only that plan's parts again)."""
+    import shutil
+
+    from policy_compare import compare, exports
+    from policy_compare.pipeline import validate_all
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    keep = tmp_path / "exports.pickle"
+
+    def made(keep_file):
+        plans, _, catalogues = validate_all(data)
+        corpus = compare.build_corpus(plans, data, catalogues)
+        return exports.files(corpus, "https://example.org/x/", keep=keep_file)
+
+    at_once = made(None)
+    assert made(keep) == at_once and made(keep) == at_once
+    plan = data / "plans" / "ordos-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("- ") and ln.strip()[2:] in ("diet", "fitness", "tobacco-alcohol"))
+    plan.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")  # a provision loses a topic
+    edited = made(keep)
+    assert edited == made(None) and edited["provisions.json"] != at_once["provisions.json"]
