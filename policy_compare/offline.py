@@ -44,8 +44,8 @@ def rewrite_fragment(text: str) -> str:
     return f"pcFragment({m.group(1)}, {payload});\n"
 
 
-def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[str, Path]]:
-    """(path below the site, file) of every file of the bundle, in a stable order (by name)."""
+def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[str, str]]:
+    """(path below the site, file path) of every file of the bundle, in a stable order (by name)."""
     out = []
     for folder, dirs, files in os.walk(site):
         rel = os.path.relpath(folder, site).replace(os.sep, "/")
@@ -54,7 +54,7 @@ def _members(site: Path, skip: tuple[str, ...] = ("downloads",)) -> list[tuple[s
             rel = ""
         else:
             rel += "/"
-        out += [(rel + name, Path(folder, name)) for name in files]
+        out += [(rel + name, os.path.join(folder, name)) for name in files]
     out.sort(key=lambda item: item[0])
     return out
 
@@ -82,7 +82,7 @@ def bundled(name: str, data: bytes) -> bytes:
 def files(site: Path, skip: tuple[str, ...] = ("downloads",)):
     """(path below the site, bytes) of every file of the bundle, in a stable order."""
     for name, path in _members(site, skip):
-        yield name, bundled(name, path.read_bytes())
+        yield name, bundled(name, Path(path).read_bytes())
 
 
 LEVEL = 6  # deflate level of the bundle's entries
@@ -148,16 +148,16 @@ def deflate(data: bytes, memo=None) -> bytes:
     return b"".join(out)
 
 
-def _deflate_one(item: tuple[str, Path], memo=None) -> tuple[int, int, bytes]:
+def _deflate_one(item: tuple[str, str], memo=None) -> tuple[int, int, bytes]:
     """(CRC, size, raw deflate stream) of a file as the bundle holds it: what zipfile writes for it."""
     import zlib
 
     name, path = item
-    data = bundled(name, path.read_bytes())
+    data = bundled(name, Path(path).read_bytes())
     return zlib.crc32(data), len(data), deflate(data, memo)
 
 
-def _deflate_all(items: list[tuple[str, Path]], memo=None) -> list[tuple[int, int, bytes]]:
+def _deflate_all(items: list[tuple[str, str]], memo=None) -> list[tuple[int, int, bytes]]:
     """:func:`_deflate_one` of each file, on two threads when there is a spare core (zlib lets go of the
     interpreter while it compresses), largest first."""
     from concurrent.futures import ThreadPoolExecutor
@@ -166,7 +166,7 @@ def _deflate_all(items: list[tuple[str, Path]], memo=None) -> list[tuple[int, in
 
     if len(items) < 2 or not spare_core():
         return [_deflate_one(item, memo) for item in items]
-    order = sorted(range(len(items)), key=lambda i: -items[i][1].stat().st_size)
+    order = sorted(range(len(items)), key=lambda i: -os.stat(items[i][1]).st_size)
     with ThreadPoolExecutor(2) as pool:
         done = dict(zip(order, pool.map(lambda item: _deflate_one(item, memo), [items[i] for i in order])))
     return [done[i] for i in range(len(items))]
@@ -203,8 +203,10 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
                     name = info.filename[len(top) + 1:]
                     if name in old["files"]:
                         entries[(old["files"][name], _kind(name))] = info
-                reusable = {name: entries[(ident, _kind(name))] for name, ident in digests.items()
-                            if (ident, _kind(name)) in entries}
+                for name, ident in digests.items():
+                    info = entries.get((ident, _kind(name)))
+                    if info is not None:
+                        reusable[name] = info
         except (OSError, zipfile.BadZipFile, KeyError):
             reusable = {}
     fresh = [(name, path) for name, path in members if name not in reusable]
@@ -216,12 +218,44 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
     if memo.made:  # (a build that deflated no large file leaves the kept chunks as they were)
         memo.save()
     zip_path.parent.mkdir(parents=True, exist_ok=True)
+    zip_path.unlink(missing_ok=True)  # a new file: the one there may be the kept zip (a hard link), read below
     try:
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
+            run = [0, 0]  # bytes of the kept zip still to copy: entries kept whole, one after the other there
+            at = z.fp.tell()  # where the next entry starts in the new zip
+
+            def flush() -> None:
+                if run[1] > run[0]:
+                    source.seek(run[0])
+                    left = run[1] - run[0]
+                    while left:
+                        block = source.read(min(left, 1 << 20))
+                        if not block:
+                            raise OSError("the kept zip is shorter than its directory says")
+                        z.fp.write(block)
+                        left -= len(block)
+                run[0] = run[1] = 0
+
             for name, _ in members:
                 info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
+                old_info = reusable.get(name)
+                if old_info is not None and old_info.filename == info.filename and not old_info.extra:
+                    # the same entry under the same name: its local header and data, as they are
+                    header = zipfile.sizeFileHeader + len(info._encodeFilenameFlags()[0])
+                    start, end = old_info.header_offset, old_info.header_offset + header + old_info.compress_size
+                    if run[1] != start:
+                        flush()
+                        run[0] = start
+                    run[1] = end
+                    info.CRC, info.file_size, info.compress_size = old_info.CRC, old_info.file_size, old_info.compress_size
+                    info.flag_bits, info.header_offset = 0, at
+                    z.filelist.append(info)
+                    z.NameToInfo[info.filename] = info
+                    at += end - start
+                    continue
+                flush()
                 if name in reusable:
                     old_info = reusable[name]
                     source.seek(old_info.header_offset)
@@ -232,6 +266,9 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
                 else:
                     crc, size, raw = deflated[name]
                 _write_raw(z, info, crc, size, raw)
+                at = z.fp.tell()
+            flush()
+            z.start_dir = z.fp.tell()
     finally:
         if source:
             source.close()

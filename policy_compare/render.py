@@ -476,6 +476,7 @@ class PageRenderer:
         self.zip_prefix = "../" if lang.prefix else ""
         self._grouped: tuple | None = None
         self._roster: str | None = None
+        self._provinces: dict[tuple, tuple] = {}
         # the page cache of plan and source pages: the key each was last rendered from (kept beside the
         # docs folder); a page whose key is unchanged and whose file is there is not rendered again
         self.keys_file = docs.parent / f".{docs.name}.render-keys.json"
@@ -578,7 +579,7 @@ class PageRenderer:
         """A topic page: the city bar and picker, then one column per city. The columns are rendered one by
         one (templates/_topic_column.md.j2) and kept in the column cache under the key of their plan, so
         an edit to one plan renders only its columns again."""
-        rel, page = routes.source("topic", view.topic.id), topic_page(view)
+        rel, page = routes.source("topic", view.topic.id), topic_page(view, provinces=self.provinces)
         fingerprints = self.corpus.fingerprints
 
         def key(c: TopicCoverage, deferred: bool) -> str:
@@ -609,6 +610,14 @@ class PageRenderer:
         self.page(routes.source("plans"), "plans.md.j2", "data/plans/*.yaml", page=ctx)
         self.page(routes.source("sources"), "sources.md.j2", "data/plans/*.yaml", page=ctx)
         self.page(routes.source("more"), "more.md.j2", "templates/more.md.j2", page=ctx)
+
+    def provinces(self, plans) -> tuple:
+        """:func:`by_province` of these plans, worked out once for each list of plans (the topic pages all
+        list every plan)."""
+        key = tuple(p.id for p in plans)
+        if key not in self._provinces:
+            self._provinces[key] = by_province(plans)
+        return self._provinces[key]
 
     def grouped_plans(self) -> tuple[Plan, ...]:
         """Plans with a province's cities together (indicator views)."""

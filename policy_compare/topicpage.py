@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .compare import TopicCoverage, TopicView
@@ -58,10 +58,14 @@ def by_province(plans) -> tuple[Province, ...]:
 
 def search_key(plan: Plan) -> str:
     """What the picker's search box matches: city and province in both scripts and in English."""
+    return _search_key(plan.city.zh, plan.province.zh, plan.city.en, plan.province.en, plan.city_id)
+
+
+@lru_cache(maxsize=4096)
+def _search_key(city: str, province: str, city_en: str, province_en: str, city_id: str) -> str:
     from .links import to_simplified, to_traditional
-    words = (plan.city.zh, plan.province.zh)
-    keys = (*words, *map(to_simplified, words), *map(to_traditional, words), plan.city.en.lower(),
-            plan.province.en.lower(), plan.city_id)
+    words = (city, province)
+    keys = (*words, *map(to_simplified, words), *map(to_traditional, words), city_en.lower(), province_en.lower(), city_id)
     return " ".join(dict.fromkeys(keys))  # ordered: the page is byte-identical from build to build
 
 
@@ -92,14 +96,16 @@ class TopicPage:
         return frozenset(c.plan.id for c in self.shown)
 
 
-def topic_page(view: TopicView, n: int = DEFAULT_CITIES) -> TopicPage:
+def topic_page(view: TopicView, n: int = DEFAULT_CITIES, provinces=by_province) -> TopicPage:
+    """``provinces``: :func:`by_province`, or a function giving what it gives (the renderer's, which groups
+    the same plans once for every topic page)."""
     addressing = [c for c in view.coverage if c.addressed]
     most = sorted(range(len(addressing)), key=lambda i: -len(addressing[i].provisions))[:n]
     shown = tuple(addressing[i] for i in sorted(most))  # the cities that say most on it, in plan order
     ids = {c.plan.id for c in shown}
     by_plan = {c.plan.id: c for c in view.coverage}
     groups = tuple(PickerGroup(g, tuple((by_plan[p.id], search_key(p)) for p in g.plans))
-                   for g in by_province([c.plan for c in view.coverage]))
+                   for g in provinces([c.plan for c in view.coverage]))
     return TopicPage(view, shown, tuple(c for c in addressing if c.plan.id not in ids),
                      tuple(c for c in view.coverage if not c.addressed), groups)
 
