@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from .chart import line_chart, period_label, timeline
-from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView, related_wire
+from .compare import Corpus, IndicatorView, PlanStats, TargetRef, TopicView
 from . import routes
 from .filters import FILTERS, md
 from .i18n import ZH, Lang, text_lang
@@ -555,10 +556,11 @@ class PageRenderer:
     def plan(self, plan: Plan) -> None:
         c, rel = self.corpus, routes.source("plan", plan.id)
         related = {r.id: c.related[r.id] for r in c.provisions_of(plan.id) if c.related.get(r.id)}
-        # the links, and the plans they lead to (their city names and headings are shown)
+        # the links, and the plans they lead to (their city names and headings are shown), pickled: plain
+        # tuples of strings and numbers, the same bytes for the same links
         linked = sorted({item.ref.plan.id for items in related.values() for item in items})
-        links = hashlib.sha256(repr((sorted(related_wire(related).items()),
-                                     [c.fingerprints.get(pid, "") for pid in linked])).encode()).hexdigest()
+        links = hashlib.sha256(pickle.dumps(([(src, [(i.ref.id, *i[1:]) for i in items]) for src, items in related.items()],
+                                             [c.fingerprints.get(pid, "") for pid in linked]), protocol=4)).hexdigest()
         if self.reuse(rel, c.fingerprints.get(plan.id, ""), links):
             return
         self.page(rel, "plan.md.j2", f"data/plans/{plan.id}.yaml",
