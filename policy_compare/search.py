@@ -254,6 +254,7 @@ class Group:
     title: str
     kind: str                   # "plan" | "page"
     docs: list[Doc] = field(default_factory=list)
+    key: tuple | None = None    # what its documents were made from (collect), to keep its terms by
 
 
 class _PageText(html.parser.HTMLParser):
@@ -379,19 +380,22 @@ def collect(site: Path, corpus: Corpus, lang: Lang, directory_urls: bool = True,
             continue
         url = page_url(rel, directory_urls)
         refs = by_plan_url.get(url, [])
+        key = None
         if pages is None:
             found = page_docs(path, title_only=bool(refs))
         else:
             st = path.stat()
-            found, terms = pages.get((rel, st.st_ino, st.st_size, st.st_mtime_ns, bool(refs)),
-                                     lambda: _page_and_terms(path, bool(refs)))
+            page_key = (rel, st.st_ino, st.st_size, st.st_mtime_ns, bool(refs))
+            found, terms = pages.get(page_key, lambda: _page_and_terms(path, bool(refs)))
             _TERMS.update(terms)  # the page's texts as segmented when it was first read
+            fp = corpus.fingerprints.get(refs[0].plan.id, "") if refs else "-"
+            key = (page_key, fp, lang.code) if fp else None  # a plan page's provisions: its plan's file
         if found is None and not refs:
             continue
         title, docs = found or (lang.city(refs[0].plan), [])
         docs = docs[:1] if refs else docs  # a plan page: its title, then one document per provision
         docs += [provision_doc(r, lang) for r in refs]
-        groups.append(Group(url, title, "plan" if refs else "page", docs))
+        groups.append(Group(url, title, "plan" if refs else "page", docs, key))
     return groups
 
 
@@ -424,47 +428,117 @@ def _deltas(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([0, *ids], ids)]
 
 
-def build_index(groups: list[Group], synonyms: list[list[str]], seen=None) -> tuple[dict, dict[str, list], list[list]]:
+def build_index(groups: list[Group], synonyms: list[list[str]], seen=None, kept=None) -> tuple[dict, dict[str, list], list[list]]:
     """(meta, term → [doc ids, title doc ids], display records) for the documents of ``groups``.
     ``seen`` (a :class:`cache.Memo`, kept between builds with the same synonyms: :func:`write_index`): the
-    synonym groups each document's text holds, by a digest of the text."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    titles: dict[str, list[int]] = defaultdict(list)
+    synonym groups each document's text holds, by a digest of the text. ``kept`` (a :class:`cache.Memo`
+    under the same version): each group's terms as numbers (:class:`_Vocabulary`), under the group's key,
+    so that a group whose page and plan are unchanged is not looked through again; the postings are then
+    put together by sorting arrays. The same index either way."""
+    import numpy as np
+
+    matchers = _synonym_matchers(synonyms)
+    vocab = _Vocabulary.of(kept)
+    ids, lens, tids, tlens = [], [], [], []
     records: list[list] = []
     meta_groups: list[list] = []
-    matchers = _synonym_matchers(synonyms)
     n = 0
     for g in groups:
         meta_groups.append([g.title, g.url, g.kind, n])
+        made = lambda g=g: _group_terms(g, matchers, seen, vocab)  # noqa: E731
+        terms = kept.get((g.key, vocab.key), made) if kept is not None and g.key is not None else made()
+        for part, out in zip(terms, (ids, lens, tids, tlens)):
+            out.append(part)
         for d in g.docs:
-            body = " ".join([d.text, *d.rows, d.index_text])
-            title = d.title + " " + d.index_title
-            tterms = terms_of(d.title) | terms_of(d.index_title)  # = terms_of(title), parts cached apart
-            allterms = terms_of(d.text).union(*map(terms_of, d.rows), terms_of(d.index_text), tterms)
-            def held(text: str = body + " " + title) -> tuple[int, ...]:
-                folded = fold(text)
-                return tuple(i for i, m in enumerate(matchers) if m.search(folded))
-
-            if seen is None:
-                found = held()
-            else:
-                found = seen.get(hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest(), held)
-            syn = {synonym_key(i) for i in found}
-            for t in allterms | syn if syn else allterms:
-                postings[t].append(n)
-            for t in tterms:
-                titles[t].append(n)
             text = d.text if g.kind == "plan" else d.text[:MAX_PAGE_TEXT]
             records.append([d.anchor, d.title, text] + ([d.rows] if d.rows else []))
-            n += 1
+        n += len(g.docs)
+    cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype))
+    table: dict[str, list] = {}
+    for (a, b), which in (((ids, lens), 0), ((tids, tlens), 1)):
+        term = cat(a, np.int64)
+        doc = np.repeat(np.arange(n, dtype=np.int64), cat(b, np.int64))
+        order = np.argsort(term, kind="stable")  # by term; within a term, by document (ascending already)
+        term, doc = term[order], doc[order]
+        starts = np.flatnonzero(np.r_[True, term[1:] != term[:-1]]) if len(term) else np.zeros(0, np.int64)
+        bounds = np.r_[starts, len(term)].tolist()
+        docs_list, words = doc.tolist(), vocab.words
+        for k, t in enumerate(term[starts].tolist()):
+            postings = docs_list[bounds[k]:bounds[k + 1]]
+            if which == 0:
+                table[words[t]] = [postings, []]
+            else:
+                table[words[t]][1] = postings
     pairs = fold_pairs()
-    chars = set("".join(postings))
+    chars = set("".join(table))
     ts = [(t, s) for t, s in sorted(pairs.items()) if s in chars]
     meta = {"n": n, "chunk": CHUNK, "groups": meta_groups,
             "fold": ["".join(t for t, _ in ts), "".join(s for _, s in ts)],
             "syn": [[synonym_key(i), forms] for i, forms in enumerate(synonyms)]}
-    table = {t: [ids, titles.get(t, [])] for t, ids in postings.items()}
     return meta, table, records
+
+
+class _Vocabulary:
+    """Index terms as numbers: kept in the ``kept`` memo of :func:`build_index` (only ever added to, so
+    the numbers of kept groups stay right), under a key that changes when it is started afresh."""
+
+    def __init__(self) -> None:
+        import os
+        self.words: list[str] = []
+        self.number: dict[str, int] = {}
+        self.key = os.urandom(8).hex()
+
+    @classmethod
+    def of(cls, kept) -> "_Vocabulary":
+        if kept is None:
+            return cls()
+        vocab = kept.kept.get("vocabulary")
+        if not isinstance(vocab, cls) or len(vocab.words) > VOCABULARY_LIMIT:
+            vocab = cls()  # (a new key: the groups kept under the old one are made again)
+        kept.used["vocabulary"] = vocab
+        kept.made += 1  # saved: it may have grown
+        return vocab
+
+    def ids(self, terms) -> list[int]:
+        out = []
+        for t in terms:
+            i = self.number.get(t)
+            if i is None:
+                i = self.number[t] = len(self.words)
+                self.words.append(t)
+            out.append(i)
+        return out
+
+
+VOCABULARY_LIMIT = 2_000_000  # terms; beyond, the vocabulary (and the kept groups' terms) start afresh
+
+
+def _group_terms(g: Group, matchers, seen, vocab: _Vocabulary):
+    """A group's terms as numbers: (every document's terms, their counts per document, its title terms,
+    their counts), each an int32 array."""
+    import numpy as np
+
+    ids, lens, tids, tlens = [], [], [], []
+    for d in g.docs:
+        body = " ".join([d.text, *d.rows, d.index_text])
+        title = d.title + " " + d.index_title
+        tterms = terms_of(d.title) | terms_of(d.index_title)  # = terms_of(title), parts cached apart
+        allterms = terms_of(d.text).union(*map(terms_of, d.rows), terms_of(d.index_text), tterms)
+
+        def held(text: str = body + " " + title) -> tuple[int, ...]:
+            folded = fold(text)
+            return tuple(i for i, m in enumerate(matchers) if m.search(folded))
+
+        if seen is None:
+            found = held()
+        else:
+            found = seen.get(hashlib.blake2b((body + "\0" + title).encode("utf-8"), digest_size=16).digest(), held)
+        every = allterms | {synonym_key(i) for i in found} if found else allterms
+        ids += vocab.ids(every)
+        lens.append(len(every))
+        tids += vocab.ids(tterms)
+        tlens.append(len(tterms))
+    return (np.array(ids, np.int32), np.array(lens, np.int32), np.array(tids, np.int32), np.array(tlens, np.int32))
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -620,9 +694,10 @@ def write_index(site: Path, corpus: Corpus, lang: Lang, synonyms: list[list[str]
     runs = cache.with_name(cache.name.replace("pages", "runs")) if cache else None
     if runs:
         load_runs(runs)
+    terms = Memo(cache.with_name(cache.name.replace("pages", "terms")), repr((synonyms, _DICT_KEY))) if cache else None
     groups = collect(site, corpus, lang, directory_urls, pages)
-    meta, table, records = build_index(groups, synonyms, seen)
-    for memo in (pages, seen):
+    meta, table, records = build_index(groups, synonyms, seen, terms)
+    for memo in (pages, seen, terms):
         if memo:
             memo.save()
     if runs:

@@ -242,3 +242,31 @@ def test_synonym_forms_kept_between_builds_give_the_same_groups_and_problems(tmp
     with pytest.raises(BuildFailed) as exc:
         synonyms.load_synonyms(tmp_path, {**sources, "b": "建设医联体。"}, again)
     assert [p.code for p in exc.value.problems] == ["synonym_not_in_sources", "synonym_group"]
+
+
+def test_group_terms_kept_between_builds_give_the_same_index():
+    """build_index with each group's terms kept from an earlier build (as numbers, under the group's key):
+    the same index as from nothing, again when read back, and after one group changed (a new key) and a
+    group was added in the middle (every later document's number moves)."""
+    from dataclasses import replace
+
+    from policy_compare.cache import Memo
+
+    def keyed(groups):
+        return [replace(g, key=(g.url, tuple(d.text for d in g.docs))) for g in groups]
+
+    groups = keyed(groups_fixture())
+    memo = Memo()
+    fresh = search.build_index(groups, SYN)
+    assert search.build_index(groups, SYN, None, memo) == fresh
+    again = Memo()
+    again.kept = memo.used
+    assert search.build_index(groups, SYN, None, again) == fresh and again.made == 1  # only the vocabulary
+    changed = groups_fixture()
+    changed[1].docs[1] = search.Doc("s1-p1", "一、控烟", "全面加强控烟宣传，推进健康城市建设。")
+    changed.insert(1, search.Group("topics/x/", "专题", "page", [search.Doc("", "专题", "健康城市与控烟")]))
+    changed = keyed(changed)
+    later = Memo()
+    later.kept = again.used
+    assert search.build_index(changed, SYN, None, later) == search.build_index(changed, SYN)
+    assert later.made == 3  # the vocabulary, the changed group and the new one
