@@ -174,14 +174,15 @@ def _targets_csv(corpus: Corpus, site_url: str, memo=None) -> str:
     return "".join(out)
 
 
-def files(corpus: Corpus, site_url: str = "", keep: Path | None = None) -> dict[str, str]:
+def files(corpus: Corpus, site_url: str = "", keep: Path | None = None, version: str = "") -> dict[str, str]:
     """Every export file: name -> text (the same for both interfaces); ``site_url`` (with a final '/') makes
-    targets.csv's url absolute. ``keep``: a file kept between builds with the JSON records' texts and each
-    plan's part of provisions.json and targets.csv (under a version of the code and catalogues)."""
+    targets.csv's url absolute. ``keep``: a file kept between builds with the JSON records' texts and, when
+    ``version`` (a key of the code and catalogues: ``render.render_key``) is given, each plan's part of
+    provisions.json and targets.csv."""
     from .cache import Memo
-    from .render import render_key
 
-    memo = Memo(keep, render_key(corpus.data_dir) if keep and corpus.data_dir else "")
+    memo = Memo(keep, version)
+    keep = keep if version else None  # the plans' parts are kept only under a version of what makes them
     out = {
         "plans.json": _json(plan_records(corpus), memo),
         "provisions.json": _provisions_json(corpus, memo if keep else None),

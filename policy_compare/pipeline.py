@@ -140,7 +140,9 @@ def render_language(corpus, docs: Path, lang) -> list:
         writer.write_bytes(rel, path.read_bytes())
     nav = render.write_pages(corpus, docs, lang, writer)
     if not lang.prefix:
-        for name, text in exports.files(corpus, render.site_url(), keep=docs.parent / ".exports.pickle").items():
+        version = render.render_key(corpus.data_dir) if corpus.data_dir else ""
+        for name, text in exports.files(corpus, render.site_url(), keep=docs.parent / ".exports.pickle",
+                                        version=version).items():
             writer.write_raw(routes.source("export", name), text)
     writer.prune()
     written[lang.code] = list(writer.written)
