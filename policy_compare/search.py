@@ -37,7 +37,6 @@ import os
 import pickle
 import re
 import shutil
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
