@@ -119,6 +119,11 @@ class Memo:
         self.used[key] = value
         return value
 
+    def put(self, key, value) -> None:
+        """Keep ``value`` under ``key``, as made by this build (the next :meth:`save` writes it)."""
+        self.used[key] = value
+        self.made += 1
+
     def save(self) -> None:
         if self.path and (self.made or self.used.keys() != self.kept.keys()):
             write_atomic(self.path, pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL))

@@ -83,10 +83,14 @@ def indicator_records(corpus: Corpus) -> list[dict]:
 
 
 def targets_csv(corpus: Corpus, site_url: str = "") -> str:
+    return _TARGETS_HEADER + _target_rows(corpus.targets, site_url)
+
+
+def _target_rows(trefs, site_url: str) -> str:
+    """The rows of targets.csv for these targets (without the header)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=TARGET_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for tref in corpus.targets:
+    for tref in trefs:
         t, ref = tref.target, tref.ref
         writer.writerow({k: spreadsheet_safe(v) for k, v in row_text(tref).items()} | {
             "plan": ref.plan.id, "provision_id": ref.id, "target_id": tref.id,
@@ -95,7 +99,16 @@ def targets_csv(corpus: Corpus, site_url: str = "") -> str:
             "value_max": _num(t.value_max), "relative": str(t.relative).lower(), "url": site_url + ref.url,
             "table_row": "" if t.table_row is None else str(t.table_row), "topics": ";".join(tref.topics),
         })
+    return buf.getvalue()
+
+
+def _targets_header() -> str:
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=TARGET_COLUMNS, lineterminator="\r\n").writeheader()
     return "\ufeff" + buf.getvalue()
+
+
+_TARGETS_HEADER = _targets_header()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -127,10 +140,13 @@ def _json(data, memo=None) -> str:
     one its fast one): the same bytes as encoding the list at once."""
     if not isinstance(data, list) or not data or memo is None:
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    parts = [memo.get(json.dumps(record, ensure_ascii=False),
-                      lambda: " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n "))
-             for record in data]
+    parts = [memo.get(json.dumps(record, ensure_ascii=False), lambda: _record_text(record)) for record in data]
     return "[\n" + ",\n".join(parts) + "\n]\n"
+
+
+def _record_text(record: dict) -> str:
+    """One record as ``json.dumps`` of its list writes it (indented one step more)."""
+    return " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
 
 
 def _provisions_json(corpus: Corpus, memo=None) -> str:
@@ -145,8 +161,7 @@ def _provisions_json(corpus: Corpus, memo=None) -> str:
         if not refs:
             continue
         fp = corpus.fingerprints.get(plan.id, "")
-        make = lambda refs=refs: ",\n".join(  # noqa: E731
-            " " + json.dumps(provision_record(r, corpus), ensure_ascii=False, indent=1).replace("\n", "\n ") for r in refs)
+        make = lambda refs=refs: ",\n".join(_record_text(provision_record(r, corpus)) for r in refs)  # noqa: E731
         if not fp:
             parts.append(make())
             continue
@@ -163,14 +178,11 @@ def _targets_csv(corpus: Corpus, site_url: str, memo=None) -> str:
     by_plan: dict[str, list] = {}
     for tref in corpus.targets:
         by_plan.setdefault(tref.ref.plan.id, []).append(tref)
-    out = [targets_csv(Corpus([], {}), site_url)]  # the header
-    for plan in corpus.plans:
-        trefs = by_plan.get(plan.id)
-        if not trefs:
-            continue
-        fp = corpus.fingerprints.get(plan.id, "")
-        make = lambda trefs=trefs: targets_csv(Corpus([], {}, targets=trefs), site_url).removeprefix(out[0])  # noqa: E731
-        out.append(memo.get(("targets", plan.id, fp, site_url), make) if fp else make())
+    out = [_TARGETS_HEADER]
+    for plan_id, trefs in by_plan.items():  # corpus.targets is in plan order
+        fp = corpus.fingerprints.get(plan_id, "")
+        make = lambda trefs=trefs: _target_rows(trefs, site_url)  # noqa: E731
+        out.append(memo.get(("targets", plan_id, fp, site_url), make) if fp else make())
     return "".join(out)
 
 

@@ -225,15 +225,7 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
             at = z.fp.tell()  # where the next entry starts in the new zip
 
             def flush() -> None:
-                if run[1] > run[0]:
-                    source.seek(run[0])
-                    left = run[1] - run[0]
-                    while left:
-                        block = source.read(min(left, 1 << 20))
-                        if not block:
-                            raise OSError("the kept zip is shorter than its directory says")
-                        z.fp.write(block)
-                        left -= len(block)
+                _copy_range(source, z.fp, *run)
                 run[0] = run[1] = 0
 
             for name, _ in members:
@@ -284,6 +276,20 @@ def write_zip(site: Path, zip_path: Path, top: str = "policy-compare", keep: Pat
         write_atomic(keep / "offline.files.pickle",
                      pickle.dumps({"stamp": stamp, "top": top, "files": digests}, protocol=pickle.HIGHEST_PROTOCOL))
     return zip_path
+
+
+def _copy_range(source, dest, start: int, end: int) -> None:
+    """Bytes ``start`` to ``end`` of ``source`` appended to ``dest`` (nothing when ``end`` is not past it)."""
+    if end <= start:
+        return
+    source.seek(start)
+    left = end - start
+    while left > 0:
+        block = source.read(min(left, 1 << 20))
+        if not block:
+            raise OSError("the kept zip is shorter than its directory says")
+        dest.write(block)
+        left -= len(block)
 
 
 def _identity(path: Path) -> tuple[int, int, int]:

@@ -202,22 +202,22 @@ def keep_runs(path: Path) -> None:
     kept there before: the pages' texts change a few runs at a time (counts, names), so a rebuild seldom
     needs jieba at all. Call :func:`load_runs` first."""
     from .cache import write_atomic
-    if _RUNS.keys() - _RUNS_LOADED:
+    if len(_RUNS) != _runs_loaded:  # (runs are only ever added: a new count is a new run)
         write_atomic(path, pickle.dumps((_DICT_KEY, _RUNS), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_runs(path: Path) -> None:
     """The runs kept at ``path`` by :func:`keep_runs` (none when kept under another dictionary)."""
     from .cache import read_kept
+    global _runs_loaded
     kept = read_kept(path)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == _DICT_KEY:
         for run, words in kept[1].items():
             _RUNS.setdefault(run, words)
-    _RUNS_LOADED.clear()
-    _RUNS_LOADED.update(_RUNS)
+    _runs_loaded = len(_RUNS)
 
 
-_RUNS_LOADED: set[str] = set()
+_runs_loaded = 0  # how many runs _RUNS held after load_runs
 
 
 # ---------------------------------------------------------------- synonyms ------------------------------
@@ -494,8 +494,7 @@ class _Vocabulary:
         vocab = kept.kept.get("vocabulary")
         if not isinstance(vocab, cls) or len(vocab.words) > VOCABULARY_LIMIT:
             vocab = cls()  # (a new key: the groups kept under the old one are made again)
-        kept.used["vocabulary"] = vocab
-        kept.made += 1  # saved: it may have grown
+        kept.put("vocabulary", vocab)  # saved: it may grow
         return vocab
 
     def ids(self, terms) -> list[int]:

@@ -32,8 +32,9 @@ def load_synonyms(data_dir: Path, sources: dict[str, str], memo=None) -> list[li
         raise BuildFailed(problems)
     shown = doc.display
     data = doc.data
-    every = sorted({fold(t) for g in (data.get("synonyms") if isinstance(data, dict) else None) or []
-                    if isinstance(g, dict) and isinstance(g.get("terms"), list) for t in g["terms"] if isinstance(t, str)})
+    listed = data.get("synonyms") if isinstance(data, dict) and isinstance(data.get("synonyms"), list) else []
+    terms = [g["terms"] for g in listed if isinstance(g, dict) and isinstance(g.get("terms"), list)]
+    every = sorted({fold(t) for ts in terms for t in ts if isinstance(t, str)})  # every form, folded
     forms_key = hashlib.blake2b("\0".join(every).encode("utf-8"), digest_size=16).digest()
     held: set[str] = set()  # the forms some source holds
     for text in sources.values():
